@@ -1,0 +1,15 @@
+//! The course's grader.
+//!
+//! Two halves live here. [`harness`] and the [`suite!`] macro run inside a
+//! hidden-suite binary, next to the graded code. Everything else runs in the
+//! grader process, which never trusts the test process: [`course`] reads the
+//! course description, [`build`] compiles a hidden suite against a chosen
+//! implementation, [`runner`] runs each test in its own process group and
+//! decides its verdict, and [`results`] writes and renders the results.
+
+pub mod course;
+mod error;
+pub mod harness;
+pub mod protocol;
+
+pub use error::{Error, ErrorKind};

@@ -1,0 +1,66 @@
+//! The private contract between the grader and a hidden-suite binary.
+//!
+//! This module owns the command line a suite binary accepts, the file
+//! descriptors the grader hands it, and the shape of the one record the test
+//! process sends back. Both sides use these definitions, so they cannot drift
+//! apart. It must not contain any policy (verdicts, timeouts): that lives in
+//! [`crate::runner`].
+//!
+//! The exchange for one test:
+//! 1. The grader creates two pipes and starts `SUITE --run NAME --channel`,
+//!    with the read end of the first pipe at [`SECRET_FD`] and the write end
+//!    of the second at [`REPORT_FD`].
+//! 2. The grader writes a secret chosen for this run into the first pipe and
+//!    closes it. The harness reads it before any graded code runs.
+//! 3. After the test body returns (or panics), the harness writes one
+//!    [`Record`] line carrying the secret to [`REPORT_FD`] and exits.
+//!
+//! Output on stdout and stderr is never parsed: a student's code can print
+//! anything there.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Where the test process finds the secret (read end of a pipe).
+pub const SECRET_FD: i32 = 3;
+/// Where the test process writes its [`Record`] (write end of a pipe).
+pub const REPORT_FD: i32 = 4;
+
+/// Suite argument: print the names of the registered tests, one per line.
+pub const LIST_FLAG: &str = "--list";
+/// Suite argument: run the test named by the next argument.
+pub const RUN_FLAG: &str = "--run";
+/// Suite argument: the grader's pipes are at [`SECRET_FD`] and [`REPORT_FD`].
+/// Without it the suite runs standalone and prints its verdict to stderr,
+/// which is handy when an instructor debugs one test by hand.
+pub const CHANNEL_FLAG: &str = "--channel";
+
+/// The longest record the grader reads; anything longer is treated as forged.
+pub const MAX_RECORD_BYTES: usize = 256 * 1024;
+
+/// How the test body ended, as seen by the harness inside the test process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordOutcome {
+    /// The body returned normally.
+    Pass,
+    /// The body panicked; the record carries the panic message.
+    Fail,
+}
+
+/// The single line a test process sends on [`REPORT_FD`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The per-run secret read from [`SECRET_FD`].
+    pub secret: String,
+    /// The test this record is about.
+    pub test: String,
+    pub outcome: RecordOutcome,
+    /// The panic message for a failure; empty for a pass.
+    #[serde(default)]
+    pub message: String,
+    /// Numbers the test measured (speedups, ratios), shown but never graded.
+    #[serde(default)]
+    pub metrics: BTreeMap<String, f64>,
+}
