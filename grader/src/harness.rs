@@ -190,17 +190,32 @@ fn run_body(test: &Test, secret: String) -> Record {
     }
 }
 
-/// The message of the test's own panic; when that carries no text (a
-/// re-raised panic from another thread), the first panic seen anywhere.
+/// The test's own panic message, with the panics of other threads after it.
+/// When the test's own panic only re-raises another thread's (`join()`
+/// followed by `unwrap()` gives "Err value: Any { .. }"), the other thread's
+/// message comes first, because it is the one that explains the failure.
 fn failure_message(payload: &(dyn Any + Send)) -> String {
     let panics = lock_ignoring_poison(&PANICS);
-    match payload_text(payload) {
-        Some(text) => text.to_owned(),
-        None => panics
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "the test panicked with a non-text payload".to_owned()),
+    let own = payload_text(payload).map(str::to_owned);
+    let own_thread_name = std::thread::current().name().unwrap_or("<unnamed>").to_owned();
+    let others: Vec<&String> = panics
+        .iter()
+        .filter(|panic| !panic.starts_with(&format!("thread '{own_thread_name}'")))
+        .collect();
+    let mut lines = Vec::new();
+    match own {
+        Some(own) if own.contains("Any {") && !others.is_empty() => {
+            lines.extend(others.iter().map(|panic| (*panic).clone()));
+            lines.push(own);
+        }
+        Some(own) => {
+            lines.push(own);
+            lines.extend(others.iter().map(|panic| (*panic).clone()));
+        }
+        None if !panics.is_empty() => lines.extend(panics.iter().cloned()),
+        None => lines.push("the test panicked with a non-text payload".to_owned()),
     }
+    lines.join("\n")
 }
 
 fn payload_text(payload: &(dyn Any + Send)) -> Option<&str> {

@@ -5,11 +5,17 @@
 //! grader process, which never trusts the test process: [`course`] reads the
 //! course description, [`build`] compiles a hidden suite against a chosen
 //! implementation, [`runner`] runs each test in its own process group and
-//! decides its verdict, and [`results`] writes and renders the results.
+//! decides its verdict (with the Unix mechanics in [`process`]), [`results`]
+//! writes and renders the results, and [`grade`] strings them together.
 
+pub mod build;
 pub mod course;
 mod error;
+pub mod grade;
 pub mod harness;
+pub mod process;
 pub mod protocol;
+pub mod results;
+pub mod runner;
 
 pub use error::{Error, ErrorKind};

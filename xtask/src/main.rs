@@ -1,1 +1,270 @@
-fn main() {}
+//! `cargo xtask`: the course's command-line tool.
+//!
+//! This binary only parses arguments, prints, and maps results to exit
+//! statuses; all grading logic lives in the `grader` library so that every
+//! command grades the same way. It stays light in dependencies so that
+//! `cargo xtask` starts fast on a fresh clone.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use grader::build::Implementation;
+use grader::course::Course;
+use grader::grade::{GradeRequest, Progress, grade};
+use grader::results::LabResults;
+use grader::runner::Outcome;
+
+/// Exit status when every graded test passed.
+const EXIT_ALL_PASSED: u8 = 0;
+/// Exit status when some test failed, timed out, crashed or did not run.
+const EXIT_SOME_FAILED: u8 = 1;
+/// Exit status for a usage error, a build error, or a broken course.
+const EXIT_USAGE_OR_BUILD_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "The concurrency course's tool: grade labs and inspect the course.",
+    after_help = "Exit status of `grade`: 0 all tests passed, 1 some test failed, \
+                  2 usage or build error."
+)]
+struct Cli {
+    /// The course's root folder (holding course.toml); defaults to this
+    /// workspace.
+    #[arg(long, global = true, value_name = "DIR", env = "COURSE_ROOT")]
+    course_root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build a lab's hidden suite against an implementation, run every test
+    /// in its own process, and write results.json and timing.json.
+    #[command(after_help = "LAB may be written lab4, 4, queues or lab4-queues.\n\n\
+                            Exit status: 0 all tests passed, 1 some test failed, 2 usage or build \
+                            error (a submission that does not compile is graded 0 and exits 2).")]
+    Grade(GradeArgs),
+    /// Show the labs and their tests with points, timeouts and visibility.
+    List,
+}
+
+#[derive(Debug, clap::Args)]
+struct GradeArgs {
+    /// The lab to grade (lab4, 4, queues); omit with --all.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    lab: Option<String>,
+    /// Grade every lab.
+    #[arg(long)]
+    all: bool,
+    /// Grade the reference solution in solutions/ instead of the student
+    /// crate in labs/.
+    #[arg(long, conflicts_with = "submission")]
+    solution: bool,
+    /// Grade the crate in DIR (an autograder's submission) instead of the
+    /// student crate in labs/.
+    #[arg(long, value_name = "DIR")]
+    submission: Option<PathBuf>,
+    /// Run only the tests whose name contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// What to print on stdout (the files are written either way).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Where results.json and timing.json go [default: target/grade/<lab>/;
+    /// with --all, DIR/<lab>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// How many tests run at once [default: the number of cores]. Tests the
+    /// course marks `alone` always run alone.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Multiply every test's timeout by FACTOR (for a slow machine).
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    timeout_scale: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One line per test, then the score.
+    Human,
+    /// The results.json document.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_USAGE_OR_BUILD_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    let course_root = match cli.course_root {
+        Some(root) => root,
+        None => default_course_root(),
+    };
+    let course = Course::load(&course_root).with_context(|| {
+        format!("could not load the course in {} (is this the course's folder?)", course_root.display())
+    })?;
+    match cli.command {
+        Command::Grade(args) => grade_command(&course, args),
+        Command::List => {
+            print!("{}", render_list(&course));
+            Ok(EXIT_ALL_PASSED)
+        }
+    }
+}
+
+/// The workspace this xtask was built in: the parent of its own crate.
+fn default_course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in a folder of the workspace")
+        .to_path_buf()
+}
+
+fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
+    if !(args.timeout_scale > 0.0 && args.timeout_scale.is_finite()) {
+        anyhow::bail!("--timeout-scale must be a positive number, got {}", args.timeout_scale);
+    }
+    let labs = if args.all {
+        course.labs.iter().collect::<Vec<_>>()
+    } else {
+        vec![course.find_lab(args.lab.as_deref().unwrap_or_default())?]
+    };
+    let implementation = if args.solution {
+        Implementation::Reference
+    } else if let Some(dir) = &args.submission {
+        let dir = dir
+            .canonicalize()
+            .with_context(|| format!("--submission {}: no such folder", dir.display()))?;
+        Implementation::Submission(dir)
+    } else {
+        Implementation::Student
+    };
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    grader::process::install_interrupt_handlers();
+
+    let mut exit_code = EXIT_ALL_PASSED;
+    let mut json_documents = Vec::new();
+    for lab in labs {
+        let out_dir = match (&args.out, args.all) {
+            (Some(dir), false) => dir.clone(),
+            (Some(dir), true) => dir.join(lab.id()),
+            (None, _) => course.root.join("target").join("grade").join(lab.id()),
+        };
+        let request = GradeRequest {
+            course,
+            lab,
+            implementation: implementation.clone(),
+            jobs,
+            filter: args.filter.clone(),
+            out_dir: out_dir.clone(),
+            timeout_scale: args.timeout_scale,
+            echo_build: std::io::stderr().is_terminal(),
+        };
+        let results = grade(&request, &show_progress)
+            .with_context(|| format!("grading {lab} failed"))?;
+        match args.format {
+            Format::Human => print!("{}", results.render_human(Some(&out_dir))),
+            Format::Json => json_documents.push(results.clone()),
+        }
+        exit_code = exit_code.max(exit_code_of(&results));
+        if grader::process::is_interrupted() {
+            break;
+        }
+    }
+    if args.format == Format::Json {
+        let document = if json_documents.len() == 1 {
+            serde_json::to_string_pretty(&json_documents[0])
+        } else {
+            serde_json::to_string_pretty(&json_documents)
+        }
+        .context("could not encode the results as JSON")?;
+        println!("{document}");
+    }
+    Ok(exit_code)
+}
+
+fn exit_code_of(results: &LabResults) -> u8 {
+    if !results.build.ok {
+        EXIT_USAGE_OR_BUILD_ERROR
+    } else if results.all_passed() && !results.interrupted {
+        EXIT_ALL_PASSED
+    } else {
+        EXIT_SOME_FAILED
+    }
+}
+
+/// Progress goes to stderr so that stdout holds only the requested format.
+fn show_progress(progress: Progress<'_>) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = match progress {
+        Progress::Building => writeln!(stderr, "building the hidden suite..."),
+        Progress::Running { total } => writeln!(stderr, "running {total} tests, each in its own process..."),
+        Progress::Finished { run, done, total } => writeln!(
+            stderr,
+            "[{done:>width$}/{total}] {:<7} {} ({:.2}s)",
+            status_label(run.outcome),
+            run.name,
+            run.duration.as_secs_f64(),
+            width = total.to_string().len()
+        ),
+    };
+}
+
+fn status_label(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Pass => "PASS",
+        Outcome::Fail => "FAIL",
+        Outcome::Timeout => "TIMEOUT",
+        Outcome::Crash => "CRASH",
+        Outcome::NotRun => "NOT RUN",
+    }
+}
+
+fn render_list(course: &Course) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let _ = writeln!(text, "{}", course.title);
+    for lab in &course.labs {
+        let _ = writeln!(
+            text,
+            "\n{} {} ({}): {} tests, {} points",
+            lab.id(),
+            lab.slug,
+            lab.crate_name,
+            lab.tests.len(),
+            lab.max_points()
+        );
+        let name_width = lab.tests.iter().map(|test| test.name.len()).max().unwrap_or(0);
+        for test in &lab.tests {
+            let visibility = serde_json::to_value(lab.visibility(test))
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let _ = writeln!(
+                text,
+                "  {:<name_width$}  {:>2} pts  timeout {:>4}s  {:<15}{}",
+                test.name,
+                test.points,
+                lab.timeout(test).as_secs_f64(),
+                visibility,
+                if test.alone { "  runs alone" } else { "" }
+            );
+        }
+    }
+    text
+}

@@ -1,0 +1,356 @@
+//! Compiling a lab's hidden suite against a chosen implementation.
+//!
+//! The suite's sources never change; what changes is the crate its
+//! `lab<N>_<slug>` dependency points at. For each implementation this module
+//! writes a small generated package under `target/grader/build/` whose
+//! dependencies are the suite's own (read from the suite's `Cargo.toml`) with
+//! that one entry pointing at the student crate, the reference solution or a
+//! submitted folder. The compiler thereby enforces that all three expose the
+//! same API. All generated packages share one target folder, so the
+//! dependencies compile once.
+//!
+//! This module must not run any test; a build failure is a result (the
+//! compiler's message), not an error of the grader.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use toml::{Table, Value};
+
+use crate::course::{Course, Lab};
+use crate::{Error, ErrorKind};
+
+/// Which implementation of a lab is graded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Implementation {
+    /// The student crate in `labs/`: the stubs, or the student's work.
+    Student,
+    /// The reference solution in `solutions/`.
+    Reference,
+    /// Any folder holding a crate with the lab's API (an autograder's
+    /// submission).
+    Submission(PathBuf),
+}
+
+/// How the implementation is described in results files.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImplementationInfo {
+    /// `student`, `reference` or `submission`.
+    pub kind: &'static str,
+    /// The crate's folder.
+    pub path: PathBuf,
+    /// The crate's package name.
+    pub package: String,
+}
+
+/// A hidden suite compiled against one implementation, ready to run.
+#[derive(Debug, Clone)]
+pub struct BuiltSuite {
+    pub binary: PathBuf,
+    pub duration: Duration,
+}
+
+/// The result of compiling; a failure carries the compiler's messages.
+#[must_use]
+#[derive(Debug, Clone)]
+pub enum BuildOutcome {
+    Built(BuiltSuite),
+    Failed { compiler_output: String, duration: Duration },
+}
+
+/// Where generated packages and their shared target folder live.
+pub fn grader_target_dir(course_root: &Path) -> PathBuf {
+    course_root.join("target").join("grader")
+}
+
+impl Implementation {
+    /// The crate folder of this implementation of `lab`.
+    pub fn crate_dir(&self, course_root: &Path, lab: &Lab) -> PathBuf {
+        match self {
+            Implementation::Student => lab.student_dir(course_root),
+            Implementation::Reference => lab.solution_dir(course_root),
+            Implementation::Submission(dir) => dir.clone(),
+        }
+    }
+
+    /// A stable short key naming this implementation in generated paths.
+    fn key(&self, crate_dir: &Path) -> String {
+        match self {
+            Implementation::Student => "student".to_owned(),
+            Implementation::Reference => "reference".to_owned(),
+            Implementation::Submission(_) => {
+                let mut hasher = DefaultHasher::new();
+                crate_dir.hash(&mut hasher);
+                format!("submission-{:016x}", hasher.finish())
+            }
+        }
+    }
+
+    /// Checks the folder holds a Rust package and describes it.
+    pub fn describe(&self, course: &Course, lab: &Lab) -> Result<ImplementationInfo, Error> {
+        let dir = self.crate_dir(&course.root, lab);
+        let invalid = |message: String| {
+            Error::new(ErrorKind::InvalidSubmission { path: dir.clone(), message })
+        };
+        let manifest_path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest_path).map_err(|err| {
+            invalid(format!(
+                "no readable Cargo.toml ({err}); point --submission at the folder that holds the \
+                 lab crate's Cargo.toml"
+            ))
+        })?;
+        let manifest: Table = text
+            .parse()
+            .map_err(|err| invalid(format!("Cargo.toml is not valid TOML: {err}")))?;
+        let package = manifest
+            .get("package")
+            .and_then(|package| package.get("name"))
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid("Cargo.toml has no [package] name; a lab submission is one library crate".to_owned()))?
+            .to_owned();
+        let kind = match self {
+            Implementation::Student => "student",
+            Implementation::Reference => "reference",
+            Implementation::Submission(_) => "submission",
+        };
+        let path = dir.canonicalize().unwrap_or(dir);
+        Ok(ImplementationInfo { kind, path, package })
+    }
+}
+
+/// Options of one build.
+#[derive(Debug, Clone)]
+pub struct BuildRequest<'a> {
+    pub course: &'a Course,
+    pub lab: &'a Lab,
+    pub implementation: &'a ImplementationInfo,
+    pub key_source: &'a Implementation,
+    /// Echo cargo's progress to our stderr as it happens.
+    pub echo_progress: bool,
+}
+
+/// Generates the suite package for the implementation and compiles it.
+pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
+    let course_root = &request.course.root;
+    let lab = request.lab;
+    let key = request.key_source.key(&request.implementation.path);
+    let package_name = format!("{}-suite-{key}", lab.id());
+    let generated_dir = grader_target_dir(course_root).join("build").join(&package_name);
+    let manifest = generated_manifest(course_root, lab, request.implementation, &package_name)?;
+    write_if_changed(&generated_dir.join("Cargo.toml"), &manifest)?;
+    // Start from the workspace's lock file, so the hidden suite uses exactly
+    // the dependency versions the course was tested with, and so the shared
+    // target folder already holds them compiled.
+    let workspace_lock = course_root.join("Cargo.lock");
+    if workspace_lock.exists() && !generated_dir.join("Cargo.lock").exists() {
+        std::fs::copy(&workspace_lock, generated_dir.join("Cargo.lock"))
+            .map_err(|source| io_error("copy the lock file to", &generated_dir, source))?;
+    }
+
+    let target_dir = grader_target_dir(course_root).join("target");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let started = Instant::now();
+    let mut child = Command::new(&cargo)
+        .arg("build")
+        .arg("--release")
+        .arg("--color=never")
+        .arg("--manifest-path")
+        .arg(generated_dir.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|source| io_error("run cargo to build", &generated_dir, source))?;
+    let mut compiler_output = String::new();
+    let stderr = child.stderr.take().expect("stderr was piped");
+    for line in BufReader::new(stderr).lines() {
+        let line = line.map_err(|source| io_error("read cargo's output for", &generated_dir, source))?;
+        if request.echo_progress {
+            eprintln!("{line}");
+        }
+        // Progress lines say nothing about why a build failed.
+        let trimmed = line.trim_start();
+        if !(trimmed.starts_with("Compiling ")
+            || trimmed.starts_with("Updating ")
+            || trimmed.starts_with("Locking ")
+            || trimmed.starts_with("Adding ")
+            || trimmed.starts_with("Downloaded ")
+            || trimmed.starts_with("Downloading ")
+            || trimmed.starts_with("Blocking waiting"))
+        {
+            compiler_output.push_str(&line);
+            compiler_output.push('\n');
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|source| io_error("wait for cargo building", &generated_dir, source))?;
+    let duration = started.elapsed();
+    if !status.success() {
+        return Ok(BuildOutcome::Failed { compiler_output, duration });
+    }
+    let binary = target_dir.join("release").join(&package_name);
+    Ok(BuildOutcome::Built(BuiltSuite { binary, duration }))
+}
+
+/// The generated package: the suite's binary and dependencies, with the
+/// implementation swapped in.
+fn generated_manifest(
+    course_root: &Path,
+    lab: &Lab,
+    implementation: &ImplementationInfo,
+    package_name: &str,
+) -> Result<String, Error> {
+    let suite_dir = lab.suite_dir(course_root);
+    let suite_manifest_path = suite_dir.join("Cargo.toml");
+    let suite_manifest: Table = std::fs::read_to_string(&suite_manifest_path)
+        .map_err(|source| io_error("read", &suite_manifest_path, source))?
+        .parse()
+        .map_err(|err| invalid_course(&suite_manifest_path, format!("not valid TOML: {err}")))?;
+    let workspace_manifest_path = course_root.join("Cargo.toml");
+    let workspace_manifest: Table = std::fs::read_to_string(&workspace_manifest_path)
+        .map_err(|source| io_error("read", &workspace_manifest_path, source))?
+        .parse()
+        .map_err(|err| invalid_course(&workspace_manifest_path, format!("not valid TOML: {err}")))?;
+    let workspace_dependencies = workspace_manifest
+        .get("workspace")
+        .and_then(|workspace| workspace.get("dependencies"))
+        .and_then(Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+
+    let lib_name = lab.lib_name();
+    let mut dependencies = Table::new();
+    let suite_dependencies = suite_manifest
+        .get("dependencies")
+        .and_then(Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+    if !suite_dependencies.contains_key(&lib_name) {
+        return Err(invalid_course(
+            &suite_manifest_path,
+            format!("the hidden suite must depend on the implementation under the name `{lib_name}`"),
+        ));
+    }
+    for (name, spec) in suite_dependencies {
+        let resolved = if name == lib_name {
+            let mut table = Table::new();
+            table.insert("package".into(), implementation.package.clone().into());
+            table.insert("path".into(), path_value(&implementation.path));
+            Value::Table(table)
+        } else {
+            resolve_dependency(&name, spec, &suite_dir, course_root, &workspace_dependencies)
+                .map_err(|message| invalid_course(&suite_manifest_path, message))?
+        };
+        dependencies.insert(name, resolved);
+    }
+
+    let mut package = Table::new();
+    package.insert("name".into(), package_name.into());
+    package.insert("version".into(), "0.0.0".into());
+    package.insert("edition".into(), "2024".into());
+    package.insert("publish".into(), false.into());
+    let mut bin = Table::new();
+    bin.insert("name".into(), package_name.into());
+    bin.insert("path".into(), path_value(&suite_dir.join("src").join("main.rs")));
+    // The suite is built optimized (schedule exploration and timing lessons
+    // need it) but keeps the checks a student's bug should trip.
+    let mut release = Table::new();
+    release.insert("opt-level".into(), 2.into());
+    release.insert("debug-assertions".into(), true.into());
+    release.insert("overflow-checks".into(), true.into());
+    release.insert("incremental".into(), true.into());
+    release.insert("debug".into(), "line-tables-only".into());
+    release.insert("panic".into(), "unwind".into());
+    let mut profile = Table::new();
+    profile.insert("release".into(), Value::Table(release));
+
+    let mut manifest = Table::new();
+    manifest.insert("package".into(), Value::Table(package));
+    manifest.insert("bin".into(), Value::Array(vec![Value::Table(bin)]));
+    manifest.insert("dependencies".into(), Value::Table(dependencies));
+    manifest.insert("profile".into(), Value::Table(profile));
+    // An empty workspace table makes this package its own workspace, even
+    // though it sits inside the course's folder.
+    manifest.insert("workspace".into(), Value::Table(Table::new()));
+    Ok(format!(
+        "# Generated by the grader for {} from {}; do not edit.\n{}",
+        lab.id(),
+        suite_manifest_path.display(),
+        toml::to_string(&manifest).expect("a TOML table always serializes")
+    ))
+}
+
+/// Makes one suite dependency usable from the generated package: relative
+/// paths become absolute and `workspace = true` is replaced by the
+/// workspace's declaration.
+fn resolve_dependency(
+    name: &str,
+    spec: Value,
+    suite_dir: &Path,
+    course_root: &Path,
+    workspace_dependencies: &Table,
+) -> Result<Value, String> {
+    let Value::Table(mut table) = spec else {
+        return Ok(spec); // A bare version string.
+    };
+    if table.get("workspace").and_then(Value::as_bool) == Some(true) {
+        table.remove("workspace");
+        let inherited = workspace_dependencies
+            .get(name)
+            .ok_or_else(|| format!("`{name}` says workspace = true but the workspace does not declare it"))?;
+        let mut merged = match inherited {
+            Value::String(version) => {
+                let mut merged = Table::new();
+                merged.insert("version".into(), version.clone().into());
+                merged
+            }
+            Value::Table(inherited) => inherited.clone(),
+            _ => return Err(format!("the workspace's `{name}` dependency is neither a version nor a table")),
+        };
+        if let Some(Value::Array(extra)) = table.remove("features") {
+            let features = merged.entry("features").or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(features) = features {
+                features.extend(extra);
+            }
+        }
+        merged.extend(table);
+        if let Some(Value::String(path)) = merged.get("path").cloned() {
+            merged.insert("path".into(), path_value(&course_root.join(path)));
+        }
+        return Ok(Value::Table(merged));
+    }
+    if let Some(Value::String(path)) = table.get("path").cloned() {
+        let absolute = suite_dir.join(path);
+        table.insert("path".into(), path_value(&absolute.canonicalize().unwrap_or(absolute)));
+    }
+    Ok(Value::Table(table))
+}
+
+fn path_value(path: &Path) -> Value {
+    Value::String(path.to_string_lossy().into_owned())
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(());
+    }
+    let dir = path.parent().expect("a generated file has a folder");
+    std::fs::create_dir_all(dir).map_err(|source| io_error("create", dir, source))?;
+    crate::results::write_atomically(path, contents.as_bytes())
+}
+
+fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Error {
+    Error::new(ErrorKind::Io { action, path: path.to_path_buf(), source })
+}
+
+fn invalid_course(path: &Path, message: String) -> Error {
+    Error::new(ErrorKind::InvalidCourse { path: path.to_path_buf(), message })
+}

@@ -1,0 +1,268 @@
+//! Running a hidden suite's tests, one OS process each, and deciding each
+//! test's verdict.
+//!
+//! The verdict rules live here and nowhere else. A test passes only if its
+//! process exits with status 0 *and* sent, on its private report channel, a
+//! pass record carrying this run's secret and the test's own name. What the
+//! test prints is captured and shown, never interpreted.
+//!
+//! Scheduling: tests marked `alone` run first, one at a time; the others then
+//! run on `jobs` worker threads. This module does not write files; it hands
+//! every finished test to a callback as soon as it ends.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::process::{self, ChildSpec, Exit, Observed};
+use crate::protocol::{
+    CHANNEL_FLAG, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record, RecordOutcome,
+};
+use crate::{Error, ErrorKind};
+
+/// How much of a test's merged stdout and stderr is kept.
+pub const OUTPUT_CAP_BYTES: usize = 64 * 1024;
+
+/// The verdict of one test.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Outcome {
+    Pass,
+    /// The test's assertions failed, or the process ended without
+    /// reporting (for instance through `std::process::exit`).
+    Fail,
+    /// The test did not finish before its deadline (deadlock, endless loop).
+    Timeout,
+    /// The process was killed by a signal (abort, stack overflow, segfault).
+    Crash,
+    /// The run was interrupted or could not start the test; it has no
+    /// verdict and scores nothing.
+    NotRun,
+}
+
+impl Outcome {
+    pub fn is_pass(self) -> bool {
+        self == Outcome::Pass
+    }
+}
+
+/// One test the runner is asked to run.
+#[derive(Debug, Clone)]
+pub struct PlannedTest {
+    pub name: String,
+    pub timeout: Duration,
+    pub alone: bool,
+}
+
+/// What the runner found for one test.
+#[derive(Debug, Clone)]
+pub struct TestRun {
+    pub name: String,
+    pub outcome: Outcome,
+    /// Why it did not pass, in plain words; empty for a pass.
+    pub message: String,
+    pub duration: Duration,
+    /// Captured stdout and stderr, merged.
+    pub output: String,
+    pub metrics: BTreeMap<String, f64>,
+}
+
+/// Runs a compiled hidden suite.
+#[derive(Debug)]
+pub struct Runner<'a> {
+    pub suite_binary: &'a Path,
+    pub jobs: usize,
+    /// The per-run secret; see [`crate::protocol`].
+    pub secret: String,
+}
+
+impl Runner<'_> {
+    /// Asks the suite binary which tests it has.
+    pub fn list_tests(&self) -> Result<Vec<String>, Error> {
+        let suite_error = |message: String| {
+            Error::new(ErrorKind::Suite { path: self.suite_binary.to_path_buf(), message })
+        };
+        let observed = process::supervise(&ChildSpec {
+            program: self.suite_binary,
+            args: vec![LIST_FLAG.into()],
+            timeout: Duration::from_secs(30),
+            secret: None,
+            output_cap: 1024 * 1024,
+            report_cap: 0,
+        })
+        .map_err(|err| suite_error(err.to_string()))?;
+        let output = String::from_utf8_lossy(&observed.output);
+        if observed.exit != Exit::Code(0) {
+            return Err(suite_error(format!("listing its tests ended with {:?}: {output}", observed.exit)));
+        }
+        Ok(output.lines().map(str::trim).filter(|line| !line.is_empty()).map(String::from).collect())
+    }
+
+    /// Runs every planned test and calls `on_finish` as each one ends (from
+    /// worker threads, one call at a time). Returns the runs in plan order.
+    pub fn run_all(
+        &self,
+        plan: &[PlannedTest],
+        on_finish: &(dyn Fn(&TestRun) + Sync),
+    ) -> Vec<TestRun> {
+        let finished: Mutex<Vec<Option<TestRun>>> = Mutex::new(vec![None; plan.len()]);
+        let record = |test_idx: usize, run: TestRun| {
+            let mut finished = finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            on_finish(&run);
+            finished[test_idx] = Some(run);
+        };
+
+        let (alone, shared): (Vec<usize>, Vec<usize>) =
+            (0..plan.len()).partition(|&test_idx| plan[test_idx].alone);
+        for test_idx in alone {
+            record(test_idx, self.run_one(&plan[test_idx]));
+        }
+        let next_shared = AtomicUsize::new(0);
+        let n_workers = self.jobs.clamp(1, shared.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..n_workers {
+                scope.spawn(|| {
+                    loop {
+                        let position = next_shared.fetch_add(1, Ordering::Relaxed);
+                        let Some(&test_idx) = shared.get(position) else { break };
+                        record(test_idx, self.run_one(&plan[test_idx]));
+                    }
+                });
+            }
+        });
+
+        finished
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .into_iter()
+            .map(|run| run.expect("every planned test was run"))
+            .collect()
+    }
+
+    /// Runs one test in its own process and decides its verdict.
+    pub fn run_one(&self, test: &PlannedTest) -> TestRun {
+        if process::is_interrupted() {
+            return not_run(test, "the run was interrupted before this test started");
+        }
+        let args: Vec<OsString> = vec![RUN_FLAG.into(), test.name.clone().into(), CHANNEL_FLAG.into()];
+        let spec = ChildSpec {
+            program: self.suite_binary,
+            args,
+            timeout: test.timeout,
+            secret: Some(self.secret.as_bytes()),
+            output_cap: OUTPUT_CAP_BYTES,
+            report_cap: MAX_RECORD_BYTES,
+        };
+        match process::supervise(&spec) {
+            Ok(observed) => judge(test, &self.secret, observed),
+            Err(err) => not_run(test, &format!("the grader could not start the test process: {err}")),
+        }
+    }
+}
+
+fn not_run(test: &PlannedTest, message: &str) -> TestRun {
+    TestRun {
+        name: test.name.clone(),
+        outcome: Outcome::NotRun,
+        message: message.to_owned(),
+        duration: Duration::ZERO,
+        output: String::new(),
+        metrics: BTreeMap::new(),
+    }
+}
+
+/// The verdict rules. Only a well-formed record with the right secret and
+/// name, followed by a clean exit, is a pass.
+fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
+    let mut output = String::from_utf8_lossy(&observed.output).into_owned();
+    if observed.output_dropped > 0 {
+        output.push_str(&format!(
+            "\n[grader: {} more bytes of output were dropped; the limit is {} KiB]",
+            observed.output_dropped,
+            OUTPUT_CAP_BYTES / 1024
+        ));
+    }
+    let record = parse_record(&observed.report, observed.report_overflowed);
+    let mut metrics = BTreeMap::new();
+    let (outcome, message) = match (observed.exit, record) {
+        (Exit::Interrupted, _) => (Outcome::NotRun, "the run was interrupted while this test ran".to_owned()),
+        (Exit::TimedOut, _) => (
+            Outcome::Timeout,
+            format!(
+                "did not finish within {:.1} s: a deadlock, a lost wake-up or an endless loop \
+                 (a thread waiting for something that never happens)",
+                test.timeout.as_secs_f64()
+            ),
+        ),
+        (Exit::Signal(signal), _) => (Outcome::Crash, crash_message(signal, &output)),
+        (_, Err(problem)) if !observed.report.is_empty() => (
+            Outcome::Fail,
+            format!("the test process sent an invalid report ({problem}); code under test must not write to the grader's channel"),
+        ),
+        (Exit::Code(code), Err(_)) => (Outcome::Fail, no_record_message(code)),
+        (Exit::Code(code), Ok(record)) => {
+            if record.secret != secret || record.test != test.name {
+                (
+                    Outcome::Fail,
+                    "the test process sent a forged report (wrong secret or test name); \
+                     code under test must not write to the grader's channel"
+                        .to_owned(),
+                )
+            } else {
+                metrics = record.metrics;
+                match (record.outcome, code) {
+                    (RecordOutcome::Pass, 0) => (Outcome::Pass, String::new()),
+                    (RecordOutcome::Pass, code) => (
+                        Outcome::Fail,
+                        format!("the test body finished but its process then exited with status {code}"),
+                    ),
+                    (RecordOutcome::Fail, _) => (Outcome::Fail, record.message),
+                }
+            }
+        }
+    };
+    TestRun { name: test.name.clone(), outcome, message, duration: observed.duration, output, metrics }
+}
+
+fn parse_record(report: &[u8], overflowed: bool) -> Result<Record, String> {
+    if overflowed {
+        return Err("the report was too long".to_owned());
+    }
+    let text = std::str::from_utf8(report).map_err(|_| "the report is not UTF-8".to_owned())?;
+    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let first = lines.next().ok_or_else(|| "no report".to_owned())?;
+    if lines.next().is_some() {
+        return Err("more than one report".to_owned());
+    }
+    serde_json::from_str(first).map_err(|err| format!("unreadable report: {err}"))
+}
+
+fn no_record_message(code: i32) -> String {
+    if code == 0 {
+        "the test process exited with status 0 before the test finished: graded code must not \
+         call std::process::exit (the test counts only if it runs to its end)"
+            .to_owned()
+    } else {
+        format!(
+            "the test process exited with status {code} before the test finished \
+             (std::process::exit in graded code, or the harness could not start)"
+        )
+    }
+}
+
+fn crash_message(signal: i32, output: &str) -> String {
+    let name = process::signal_name(signal);
+    if output.contains("has overflowed its stack") {
+        format!("crashed with {name}: stack overflow (unbounded recursion?)")
+    } else if signal == libc::SIGABRT {
+        format!("crashed with {name}: std::process::abort, a panic while panicking, or a failed allocation")
+    } else {
+        format!("crashed with {name}")
+    }
+}

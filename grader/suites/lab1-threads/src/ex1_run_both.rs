@@ -1,0 +1,73 @@
+//! Exercise 1, `run_both`: both results come back in their own places, from
+//! two tasks that really run at the same time.
+//!
+//! Overlap is proved by a rendezvous (each task waits for the other to
+//! start), which a serial implementation can never pass, and illustrated by
+//! the lecture's apples and bananas, timed against a sleep measured in the
+//! same run.
+
+use std::thread::sleep;
+
+use labkit::{Flag, measure, units};
+use lab1_threads::run_both;
+
+use crate::support::{PATIENCE, call_graded, in_units, patience_deadline};
+
+pub fn run_both_returns_each_result_in_its_own_place() {
+    let (five, eight) = call_graded("run_both(|| 5, || 8)", || run_both(|| 5_u32, || 8_u32));
+    assert_eq!(
+        (five, eight),
+        (5, 8),
+        "results swapped or lost: tasks returning 5 and 8 gave ({five}, {eight}); \
+         the first result must come from the first task"
+    );
+    let (fruit, counts) = call_graded("run_both(|| \"apples\", || vec![1, 2, 3])", || {
+        run_both(|| "apples".to_owned(), || vec![1, 2, 3])
+    });
+    assert_eq!(fruit, "apples");
+    assert_eq!(counts, [1, 2, 3]);
+}
+
+pub fn run_both_runs_the_two_tasks_at_the_same_time() {
+    let a_started = Flag::new();
+    let b_started = Flag::new();
+    let deadline = patience_deadline();
+    let task_a = {
+        let (a_started, b_started) = (a_started.clone(), b_started.clone());
+        move || {
+            a_started.raise();
+            b_started.wait_until_raised(deadline)
+        }
+    };
+    let task_b = move || {
+        b_started.raise();
+        a_started.wait_until_raised(deadline)
+    };
+    let (a_saw_b, b_saw_a) = call_graded("run_both(task_a, task_b)", || run_both(task_a, task_b));
+    assert!(
+        a_saw_b && b_saw_a,
+        "ran serially: task {} waited {} s for the other task to start and it never did; \
+         start both threads before joining either",
+        if a_saw_b { "B" } else { "A" },
+        PATIENCE.as_secs()
+    );
+}
+
+pub fn run_both_apples_and_bananas_take_the_longer_time_not_the_sum() {
+    // Calibration: what an 8-unit sleep really takes on this machine now.
+    let ((), bananas_alone) = measure(|| sleep(units(8)));
+    let ((), both) = measure(|| {
+        call_graded("run_both(apples, bananas)", || {
+            run_both(|| sleep(units(5)), || sleep(units(8)))
+        })
+    });
+    let ratio = both.div_duration_f64(bananas_alone);
+    grader::harness::metric("apples_and_bananas_units", in_units(both));
+    grader::harness::metric("apples_and_bananas_over_bananas_alone", ratio);
+    assert!(
+        ratio < 1.3,
+        "ran serially: apples (5 units) and bananas (8 units) took {:.1} units, {ratio:.2}x \
+         the bananas alone; at the same time they take about 8 units, one after the other 13",
+        in_units(both)
+    );
+}

@@ -1,0 +1,314 @@
+//! The runner's verdict and isolation rules, tested against real processes.
+//!
+//! This file is both the test and the suite under test: started by `cargo
+//! test` it runs the checks below; started by the runner with `--run NAME` it
+//! behaves as a hidden suite whose tests misbehave on purpose (exit(0), abort,
+//! stack overflow, deadlock, forged reports, leftover children...). Each
+//! check runs one such test through the real [`Runner`] and asserts the
+//! verdict, so no cargo build is involved and the whole file runs in a few
+//! seconds.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use grader::harness::Test;
+use grader::protocol::{LIST_FLAG, REPORT_FD, RUN_FLAG};
+use grader::runner::{Outcome, PlannedTest, Runner, TestRun};
+
+/// Where a misbehaving test writes the pid of a child it leaves behind.
+const PID_FILE_ENV: &str = "GRADER_SELFTEST_PID_FILE";
+
+// ---------------------------------------------------------------------------
+// The misbehaving suite.
+
+fn passes() {}
+
+fn panics_with_a_message() {
+    panic!("expected 200000, got 143512");
+}
+
+fn panics_in_a_spawned_thread() {
+    std::thread::spawn(|| panic!("worker lost an item")).join().unwrap();
+}
+
+fn exits_zero() {
+    std::process::exit(0);
+}
+
+fn exits_zero_from_another_thread() {
+    std::thread::spawn(|| std::process::exit(0));
+    std::thread::sleep(Duration::from_secs(5));
+}
+
+fn prints_fake_pass_lines_and_exits_zero() {
+    println!("test result: ok. 99 passed; 0 failed; 0 ignored");
+    println!(r#"{{ "type": "test", "event": "ok", "name": "prints_fake_pass_lines_and_exits_zero" }}"#);
+    eprintln!(r#"{{"secret":"","test":"prints_fake_pass_lines_and_exits_zero","outcome":"pass"}}"#);
+    std::process::exit(0);
+}
+
+fn forges_a_report_on_the_grader_channel() {
+    // Code under test can find the report descriptor, but not the secret.
+    let forged = br#"{"secret":"0123456789abcdef0123456789abcdef","test":"forges_a_report_on_the_grader_channel","outcome":"pass"}
+"#;
+    // SAFETY: writes to a descriptor number; this is the attack under test.
+    unsafe { libc::write(REPORT_FD, forged.as_ptr().cast(), forged.len()) };
+    std::process::exit(0);
+}
+
+fn aborts() {
+    std::process::abort();
+}
+
+fn overflows_its_stack() {
+    fn recurse(depth: u64) -> u64 {
+        let padding = std::hint::black_box([depth; 64]);
+        recurse(depth + 1) + padding[3]
+    }
+    std::hint::black_box(recurse(0));
+}
+
+fn deadlocks() {
+    let first = Arc::new(Mutex::new(()));
+    let second = Arc::new(Mutex::new(()));
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let other = {
+        let (first, second, barrier) = (first.clone(), second.clone(), barrier.clone());
+        std::thread::spawn(move || {
+            let _second = second.lock().unwrap();
+            barrier.wait();
+            let _first = first.lock().unwrap();
+        })
+    };
+    let _first = first.lock().unwrap();
+    barrier.wait();
+    let _second = second.lock().unwrap();
+    other.join().unwrap();
+}
+
+fn loops_forever() {
+    let mut counter = 0u64;
+    loop {
+        counter = std::hint::black_box(counter.wrapping_add(1));
+    }
+}
+
+fn leaves_a_sleeping_child() {
+    let child = std::process::Command::new("sleep").arg("3600").spawn().unwrap();
+    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    // The test itself passes; the grader must still kill the child.
+}
+
+fn waits_for_a_sleeping_child() {
+    let mut child = std::process::Command::new("sleep").arg("3600").spawn().unwrap();
+    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    child.wait().unwrap();
+}
+
+fn floods_its_output() {
+    let line = "x".repeat(1023);
+    let mut stdout = std::io::stdout().lock();
+    for _ in 0..10_000 {
+        writeln!(stdout, "{line}").unwrap();
+    }
+}
+
+fn reports_a_metric() {
+    grader::harness::metric("speedup", 1.93);
+}
+
+const SUITE: &[Test] = &[
+    Test { name: "passes", run: passes },
+    Test { name: "panics_with_a_message", run: panics_with_a_message },
+    Test { name: "panics_in_a_spawned_thread", run: panics_in_a_spawned_thread },
+    Test { name: "exits_zero", run: exits_zero },
+    Test { name: "exits_zero_from_another_thread", run: exits_zero_from_another_thread },
+    Test { name: "prints_fake_pass_lines_and_exits_zero", run: prints_fake_pass_lines_and_exits_zero },
+    Test { name: "forges_a_report_on_the_grader_channel", run: forges_a_report_on_the_grader_channel },
+    Test { name: "aborts", run: aborts },
+    Test { name: "overflows_its_stack", run: overflows_its_stack },
+    Test { name: "deadlocks", run: deadlocks },
+    Test { name: "loops_forever", run: loops_forever },
+    Test { name: "leaves_a_sleeping_child", run: leaves_a_sleeping_child },
+    Test { name: "waits_for_a_sleeping_child", run: waits_for_a_sleeping_child },
+    Test { name: "floods_its_output", run: floods_its_output },
+    Test { name: "reports_a_metric", run: reports_a_metric },
+];
+
+// ---------------------------------------------------------------------------
+// The checks.
+
+fn runner_for_this_binary() -> (PathBuf, String) {
+    (std::env::current_exe().expect("the test binary knows its path"), "f00dfeedf00dfeedf00dfeedf00dfeed".to_owned())
+}
+
+fn run(name: &str, timeout: Duration) -> TestRun {
+    let (binary, secret) = runner_for_this_binary();
+    let runner = Runner { suite_binary: &binary, jobs: 1, secret };
+    runner.run_one(&PlannedTest { name: name.to_owned(), timeout, alone: false })
+}
+
+fn expect(run: &TestRun, outcome: Outcome, message_part: &str) {
+    assert_eq!(run.outcome, outcome, "{}: {run:#?}", run.name);
+    assert!(
+        run.message.contains(message_part),
+        "{}: message should mention {message_part:?}, got {:?}",
+        run.name,
+        run.message
+    );
+}
+
+/// True while a process with this pid exists and is not a zombie.
+fn is_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => {
+            let state = stat.rsplit(')').next().unwrap_or("").split_whitespace().next().unwrap_or("");
+            state != "Z" && state != "X"
+        }
+        Err(_) => false,
+    }
+}
+
+fn run_leaving_child(name: &str, timeout: Duration) -> (TestRun, i32) {
+    let pid_file = std::env::temp_dir().join(format!("grader-selftest-{}-{name}.pid", std::process::id()));
+    // SAFETY: the checks that set this variable run one at a time (see
+    // `main`), before any of them starts a process of its own.
+    unsafe { std::env::set_var(PID_FILE_ENV, &pid_file) };
+    let run = run(name, timeout);
+    let pid: i32 = std::fs::read_to_string(&pid_file).expect("the test wrote its child's pid").trim().parse().unwrap();
+    let _ = std::fs::remove_file(&pid_file);
+    (run, pid)
+}
+
+fn check_pass_needs_the_record() {
+    let run = run("passes", Duration::from_secs(10));
+    expect(&run, Outcome::Pass, "");
+}
+
+fn check_panic_message_is_the_failure_message() {
+    expect(&run("panics_with_a_message", Duration::from_secs(10)), Outcome::Fail, "expected 200000, got 143512");
+    expect(&run("panics_in_a_spawned_thread", Duration::from_secs(10)), Outcome::Fail, "worker lost an item");
+}
+
+fn check_exit_zero_is_a_failure() {
+    expect(&run("exits_zero", Duration::from_secs(10)), Outcome::Fail, "std::process::exit");
+    expect(&run("exits_zero_from_another_thread", Duration::from_secs(10)), Outcome::Fail, "std::process::exit");
+}
+
+fn check_printed_pass_lines_are_ignored() {
+    let run = run("prints_fake_pass_lines_and_exits_zero", Duration::from_secs(10));
+    expect(&run, Outcome::Fail, "std::process::exit");
+    assert!(run.output.contains("99 passed"), "the fake line is kept as output: {:?}", run.output);
+}
+
+fn check_forged_report_is_a_failure() {
+    expect(&run("forges_a_report_on_the_grader_channel", Duration::from_secs(10)), Outcome::Fail, "forged");
+}
+
+fn check_abort_and_stack_overflow_crash() {
+    expect(&run("aborts", Duration::from_secs(10)), Outcome::Crash, "SIGABRT");
+    expect(&run("overflows_its_stack", Duration::from_secs(10)), Outcome::Crash, "stack overflow");
+}
+
+fn check_deadlock_and_endless_loop_time_out() {
+    for name in ["deadlocks", "loops_forever"] {
+        let started = Instant::now();
+        let run = run(name, Duration::from_millis(500));
+        expect(&run, Outcome::Timeout, "did not finish within 0.5 s");
+        // The verdict comes at the deadline, not long after it.
+        assert!(started.elapsed() < Duration::from_millis(500) * 20, "{name} took {:?}", started.elapsed());
+    }
+}
+
+fn check_children_do_not_outlive_their_test() {
+    let (run, pid) = run_leaving_child("leaves_a_sleeping_child", Duration::from_secs(10));
+    expect(&run, Outcome::Pass, "");
+    assert!(!is_alive(pid), "the child {pid} left by a passing test is still running");
+
+    let (run, pid) = run_leaving_child("waits_for_a_sleeping_child", Duration::from_secs(2));
+    expect(&run, Outcome::Timeout, "did not finish");
+    assert!(!is_alive(pid), "the child {pid} of a timed-out test is still running");
+}
+
+fn check_output_is_capped_without_blocking() {
+    let run = run("floods_its_output", Duration::from_secs(20));
+    expect(&run, Outcome::Pass, "");
+    assert!(run.output.len() < 70 * 1024, "kept {} bytes", run.output.len());
+    assert!(run.output.contains("more bytes of output were dropped"), "{}", &run.output[run.output.len() - 200..]);
+}
+
+fn check_metrics_travel_with_the_record() {
+    let run = run("reports_a_metric", Duration::from_secs(10));
+    expect(&run, Outcome::Pass, "");
+    assert_eq!(run.metrics.get("speedup"), Some(&1.93));
+}
+
+fn check_unknown_test_fails_cleanly() {
+    expect(&run("no_such_test", Duration::from_secs(10)), Outcome::Fail, "status 2");
+}
+
+fn check_listing_and_parallel_run() {
+    let (binary, secret) = runner_for_this_binary();
+    let runner = Runner { suite_binary: &binary, jobs: 4, secret };
+    let listed = runner.list_tests().unwrap();
+    let expected: Vec<&str> = SUITE.iter().map(|test| test.name).collect();
+    assert_eq!(listed, expected);
+
+    let plan: Vec<PlannedTest> = ["passes", "aborts", "deadlocks", "exits_zero", "panics_with_a_message"]
+        .iter()
+        .map(|name| PlannedTest { name: (*name).to_owned(), timeout: Duration::from_secs(4), alone: *name == "aborts" })
+        .collect();
+    let seen = Mutex::new(Vec::new());
+    let runs = runner.run_all(&plan, &|run| seen.lock().unwrap().push(run.name.clone()));
+    let outcomes: Vec<Outcome> = runs.iter().map(|run| run.outcome).collect();
+    assert_eq!(outcomes, [Outcome::Pass, Outcome::Crash, Outcome::Timeout, Outcome::Fail, Outcome::Fail], "{runs:#?}");
+    assert_eq!(seen.lock().unwrap()[0], "aborts", "tests marked alone run first");
+    assert_eq!(seen.lock().unwrap().len(), plan.len());
+}
+
+const CHECKS: &[(&str, fn())] = &[
+    ("pass_needs_the_record", check_pass_needs_the_record),
+    ("panic_message_is_the_failure_message", check_panic_message_is_the_failure_message),
+    ("exit_zero_is_a_failure", check_exit_zero_is_a_failure),
+    ("printed_pass_lines_are_ignored", check_printed_pass_lines_are_ignored),
+    ("forged_report_is_a_failure", check_forged_report_is_a_failure),
+    ("abort_and_stack_overflow_crash", check_abort_and_stack_overflow_crash),
+    ("deadlock_and_endless_loop_time_out", check_deadlock_and_endless_loop_time_out),
+    ("children_do_not_outlive_their_test", check_children_do_not_outlive_their_test),
+    ("output_is_capped_without_blocking", check_output_is_capped_without_blocking),
+    ("metrics_travel_with_the_record", check_metrics_travel_with_the_record),
+    ("unknown_test_fails_cleanly", check_unknown_test_fails_cleanly),
+    ("listing_and_parallel_run", check_listing_and_parallel_run),
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|arg| arg == LIST_FLAG || arg == RUN_FLAG) {
+        return grader::harness::main(SUITE);
+    }
+    // Mimic libtest's filtering and summary so `cargo test NAME` and CI's
+    // summary reading behave as for any other test binary.
+    let filter = args.iter().skip(1).find(|arg| !arg.starts_with('-')).cloned();
+    let selected: Vec<_> = CHECKS.iter().filter(|(name, _)| filter.as_ref().is_none_or(|text| name.contains(text.as_str()))).collect();
+    println!("\nrunning {} tests", selected.len());
+    let mut failed = Vec::new();
+    // Sequential on purpose: one check sets an environment variable.
+    for (name, check) in &selected {
+        let result = std::panic::catch_unwind(check);
+        println!("test {name} ... {}", if result.is_ok() { "ok" } else { "FAILED" });
+        if result.is_err() {
+            failed.push(*name);
+        }
+    }
+    let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
+    println!(
+        "\ntest result: {verdict}. {} passed; {} failed; 0 ignored; 0 measured; {} filtered out\n",
+        selected.len() - failed.len(),
+        failed.len(),
+        CHECKS.len() - selected.len()
+    );
+    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
