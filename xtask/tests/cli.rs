@@ -1,0 +1,289 @@
+//! End-to-end tests of `cargo xtask`: the real binary, the real course, real
+//! builds of the hidden suite, real test processes.
+//!
+//! Modules:
+//! - `usage`: listing the course and rejecting bad input;
+//! - `grading`: the reference (full marks), the stubs (zero, quickly),
+//!   submissions that misbehave or do not compile, and an interrupted run.
+//!
+//! Grading runs hold [`SERIAL`] so that the timing-sensitive tests of one run
+//! never share the machine with another run started by this file.
+//! Snapshots redact durations, paths, versions and timestamps.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    course_root().join("grader").join("fixtures").join(name)
+}
+
+fn xtask() -> Command {
+    let mut command = Command::cargo_bin("xtask").unwrap();
+    command.current_dir(course_root()).env_remove("COURSE_ROOT");
+    command
+}
+
+/// Runs `xtask grade ARGS --out OUT` while holding [`SERIAL`].
+fn grade(args: &[&str], out: &Path) -> (Output, Value) {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let output = xtask()
+        .arg("grade")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .timeout(Duration::from_secs(900))
+        .output()
+        .unwrap();
+    let results = std::fs::read_to_string(out.join("results.json")).expect("results.json is written");
+    (output, serde_json::from_str(&results).expect("results.json is valid JSON"))
+}
+
+fn stdout_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Filters that make human output stable: durations, paths.
+fn human_filters(out: &Path) -> Vec<(String, String)> {
+    vec![
+        (regex_escape(&out.display().to_string()), "[OUT]".to_owned()),
+        (regex_escape(&course_root().display().to_string()), "[ROOT]".to_owned()),
+        (r"\d+\.\d\ds ".to_owned(), "[TIME]s ".to_owned()),
+    ]
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .map(|ch| if ch.is_ascii_alphanumeric() || ch == '/' || ch == '_' || ch == '-' { ch.to_string() } else { format!("\\{ch}") })
+        .collect()
+}
+
+macro_rules! assert_human_snapshot {
+    ($name:expr, $text:expr, $out:expr) => {{
+        let filters = human_filters($out);
+        let filters: Vec<(&str, &str)> = filters.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        insta::with_settings!({ filters => filters }, {
+            insta::assert_snapshot!($name, $text);
+        });
+    }};
+}
+
+fn statuses(results: &Value) -> Vec<(String, String)> {
+    results["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|test| (test["name"].as_str().unwrap().to_owned(), test["status"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+/// Processes on this machine whose command line contains `needle`.
+fn processes_with(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(needle) {
+                found.push(format!("{}: {cmdline}", entry.file_name().to_string_lossy()));
+            }
+        }
+    }
+    found
+}
+
+mod usage {
+    use super::*;
+
+    #[test]
+    fn list_shows_every_lab_and_test_with_points() {
+        let output = xtask().arg("list").assert().success().get_output().clone();
+        insta::assert_snapshot!("list", stdout_of(&output));
+    }
+
+    #[test]
+    fn unknown_lab_is_a_usage_error_naming_the_known_labs() {
+        xtask()
+            .args(["grade", "lab99"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("lab99 not found; known labs: lab1 (threads)"));
+    }
+
+    #[test]
+    fn missing_submission_folder_is_a_usage_error() {
+        xtask()
+            .args(["grade", "lab1", "--submission", "/nonexistent/submission"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--submission /nonexistent/submission: no such folder"));
+    }
+
+    #[test]
+    fn help_states_the_exit_statuses() {
+        xtask()
+            .args(["grade", "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("0 all tests passed, 1 some test failed, 2 usage or build"));
+    }
+}
+
+mod grading {
+    use super::*;
+
+    #[test]
+    fn reference_solution_scores_full_marks() {
+        let out = tempfile::tempdir().unwrap();
+        let (output, results) = grade(&["lab1", "--solution"], out.path());
+        assert_eq!(output.status.code(), Some(0), "{}", stdout_of(&output));
+        let totals = &results["totals"];
+        assert_eq!(totals["points"], totals["max_points"], "{}", stdout_of(&output));
+        assert_eq!(totals["max_points"], 50);
+        assert_eq!(results["complete"], true);
+        assert_human_snapshot!("reference_human", stdout_of(&output), out.path());
+        insta::assert_json_snapshot!("reference_results_json", results, {
+            ".started_at" => "[TIME]",
+            ".finished_at" => "[TIME]",
+            ".environment" => "[ENVIRONMENT]",
+            ".implementation.path" => "[PATH]",
+            ".build.duration_secs" => "[SECS]",
+            ".tests[].duration_secs" => "[SECS]",
+            ".tests[].output" => "[OUTPUT]",
+            ".tests[].metrics" => "[METRICS]",
+        });
+        let timing: Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("timing.json")).unwrap()).unwrap();
+        assert_eq!(timing["tests"].as_array().unwrap().len(), results["tests"].as_array().unwrap().len());
+    }
+
+    #[test]
+    fn json_format_prints_the_results_document() {
+        let out = tempfile::tempdir().unwrap();
+        let (output, results) = grade(&["threads", "--solution", "--format", "json", "--filter", "countdown"], out.path());
+        let printed: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+        assert_eq!(printed, results);
+        assert_eq!(results["filter"], "countdown");
+        let names = statuses(&results);
+        assert!(!names.is_empty() && names.iter().all(|(name, _)| name.contains("countdown")), "{names:?}");
+    }
+
+    #[test]
+    fn stubs_score_zero_every_test_failing_quickly() {
+        let out = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let (output, results) = grade(&["1"], out.path());
+        let elapsed = started.elapsed();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(results["totals"]["points"], 0);
+        for (name, status) in statuses(&results) {
+            assert_eq!(status, "FAIL", "{name} on the stubs should FAIL (a todo!() panic), not {status}");
+        }
+        for test in results["tests"].as_array().unwrap() {
+            assert!(test["message"].as_str().unwrap().contains("not yet implemented"), "{test}");
+        }
+        // Stubs panic at once: no test may get anywhere near its timeout.
+        // (A ratio against the shortest timeout, not an absolute bound.)
+        let slowest = results["tests"].as_array().unwrap().iter().map(|test| test["duration_secs"].as_f64().unwrap()).fold(0.0, f64::max);
+        let shortest_timeout = results["tests"].as_array().unwrap().iter().map(|test| test["timeout_secs"].as_f64().unwrap()).fold(f64::MAX, f64::min);
+        assert!(slowest < shortest_timeout / 4.0, "a stub test took {slowest}s (whole run {elapsed:?})");
+        assert_human_snapshot!("stubs_human", stdout_of(&output), out.path());
+    }
+
+    #[test]
+    fn misbehaving_submission_fails_those_tests_and_leaves_nothing_behind() {
+        let out = tempfile::tempdir().unwrap();
+        let submission = fixture("lab1-misbehaving");
+        let (output, results) = grade(
+            &["lab1", "--submission", submission.to_str().unwrap(), "--timeout-scale", "0.4"],
+            out.path(),
+        );
+        assert_eq!(output.status.code(), Some(1), "{}", stdout_of(&output));
+        let statuses = statuses(&results);
+        let count = |wanted: &str| statuses.iter().filter(|(_, status)| status == wanted).count();
+        assert!(count("TIMEOUT") >= 2, "deadlock, endless loop and the sleeping child time out: {statuses:?}");
+        assert!(count("CRASH") >= 2, "abort and stack overflow crash: {statuses:?}");
+        assert!(count("PASS") >= 2, "tests of untouched functions still pass: {statuses:?}");
+        assert!(results["totals"]["points"].as_u64().unwrap() < 50);
+        let leftovers = processes_with("7777.25");
+        assert!(leftovers.is_empty(), "the sleeping child outlived its test: {leftovers:?}");
+        assert_human_snapshot!("misbehaving_human", stdout_of(&output), out.path());
+    }
+
+    #[test]
+    fn submission_missing_a_function_scores_zero_with_the_compiler_message() {
+        let out = tempfile::tempdir().unwrap();
+        let submission = fixture("lab1-api-mismatch");
+        let (output, results) = grade(&["lab1", "--submission", submission.to_str().unwrap()], out.path());
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(results["build"]["ok"], false);
+        assert_eq!(results["totals"]["points"], 0);
+        let message = results["build"]["message"].as_str().unwrap();
+        assert!(message.contains("pool_map"), "the compiler names the missing function: {message}");
+        assert!(stdout_of(&output).contains("BUILD FAILED"), "{}", stdout_of(&output));
+    }
+
+    #[test]
+    fn submission_with_a_type_error_scores_zero_with_the_compiler_message() {
+        let out = tempfile::tempdir().unwrap();
+        let submission = fixture("lab1-type-error");
+        let (output, results) = grade(&["lab1", "--submission", submission.to_str().unwrap()], out.path());
+        assert_eq!(output.status.code(), Some(2));
+        let message = results["build"]["message"].as_str().unwrap();
+        assert!(message.contains("mismatched types"), "{message}");
+        assert!(statuses(&results).iter().all(|(_, status)| status == "FAIL"));
+    }
+
+    #[test]
+    fn interrupted_run_keeps_the_results_it_has() {
+        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let out = tempfile::tempdir().unwrap();
+        let submission = fixture("lab1-misbehaving");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("xtask"))
+            .current_dir(course_root())
+            .args(["grade", "lab1", "-j", "1", "--submission"])
+            .arg(&submission)
+            .arg("--out")
+            .arg(out.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until at least one test has finished, then press Ctrl-C.
+        let results_path = out.path().join("results.json");
+        let give_up = Instant::now() + Duration::from_secs(600);
+        loop {
+            let finished = std::fs::read_to_string(&results_path)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                .map(|results| statuses(&results).iter().filter(|(_, status)| status != "NOT_RUN").count())
+                .unwrap_or(0);
+            if finished >= 1 {
+                break;
+            }
+            assert!(Instant::now() < give_up, "no test finished");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // SAFETY: sending a signal to our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1));
+        let results: Value = serde_json::from_str(&std::fs::read_to_string(&results_path).unwrap()).unwrap();
+        assert_eq!(results["interrupted"], true);
+        assert_eq!(results["complete"], false);
+        let statuses = statuses(&results);
+        assert!(statuses.iter().any(|(_, status)| status != "NOT_RUN"), "{statuses:?}");
+        assert!(statuses.iter().any(|(_, status)| status == "NOT_RUN"), "{statuses:?}");
+        let leftovers = processes_with("7777.25");
+        assert!(leftovers.is_empty(), "a test's child outlived the interrupted run: {leftovers:?}");
+    }
+}
