@@ -43,6 +43,8 @@ pub enum Progress<'a> {
     Building,
     Running { total: usize },
     Finished { run: &'a TestRun, done: usize, total: usize },
+    /// Something an instructor should fix; grading goes on.
+    Warning(String),
 }
 
 /// Grades the lab; see the module docs.
@@ -114,6 +116,17 @@ pub fn grade(
 
     let runner = Runner { suite_binary: &suite.binary, jobs: request.jobs, secret: new_secret() };
     let registered = runner.list_tests()?;
+    let undeclared: Vec<&str> = registered
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !lab.tests.iter().any(|test| test.name == *name))
+        .collect();
+    if !undeclared.is_empty() {
+        progress(Progress::Warning(format!(
+            "the hidden suite has tests that course.toml does not declare, so they are not graded: {}",
+            undeclared.join(", ")
+        )));
+    }
     let mut plan = Vec::new();
     for test in &selected {
         if registered.iter().any(|name| name == &test.name) {

@@ -58,8 +58,9 @@ struct GradeArgs {
     /// The lab to grade (lab4, 4, queues); omit with --all.
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     lab: Option<String>,
-    /// Grade every lab.
-    #[arg(long)]
+    /// Grade every lab (the student crates, or with --solution the
+    /// references).
+    #[arg(long, conflicts_with = "submission")]
     all: bool,
     /// Grade the reference solution in solutions/ instead of the student
     /// crate in labs/.
@@ -222,6 +223,7 @@ fn show_progress(progress: Progress<'_>) {
             run.duration.as_secs_f64(),
             width = total.to_string().len()
         ),
+        Progress::Warning(message) => writeln!(stderr, "warning: {message}"),
     };
 }
 

@@ -151,6 +151,8 @@ mod grading {
         assert_eq!(totals["points"], totals["max_points"], "{}", stdout_of(&output));
         assert_eq!(totals["max_points"], 50);
         assert_eq!(results["complete"], true);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("warning"), "course.toml and the suite must agree: {stderr}");
         assert_human_snapshot!("reference_human", stdout_of(&output), out.path());
         insta::assert_json_snapshot!("reference_results_json", results, {
             ".started_at" => "[TIME]",
@@ -175,6 +177,20 @@ mod grading {
         assert_eq!(results["filter"], "countdown");
         let names = statuses(&results);
         assert!(!names.is_empty() && names.iter().all(|(name, _)| name.contains("countdown")), "{names:?}");
+    }
+
+    #[test]
+    fn all_labs_go_to_one_folder_each() {
+        let out = tempfile::tempdir().unwrap();
+        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        xtask()
+            .args(["grade", "--all", "--solution", "--filter", "countdown", "--out"])
+            .arg(out.path())
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("lab1 threads: "));
+        assert!(out.path().join("lab1").join("results.json").is_file());
+        assert!(out.path().join("lab1").join("timing.json").is_file());
     }
 
     #[test]
