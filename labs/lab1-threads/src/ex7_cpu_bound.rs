@@ -20,12 +20,17 @@
 pub fn count_down(start_from: u64) -> u64 {
     let mut remaining = start_from;
     let mut n_steps = 0;
+    // Left alone, the optimizer would replace the loop by `remaining = 0`.
+    // Mixing every value into a checksum makes each step depend on the one
+    // before, and handing the checksum to black_box at the end makes the
+    // optimizer keep it, so every step really runs, in registers only.
+    let mut checksum: u64 = 0;
     while remaining > 0 {
-        // black_box hides the value from the optimizer, which would
-        // otherwise replace the whole loop by `remaining = 0`.
-        remaining = std::hint::black_box(remaining - 1);
+        checksum = checksum.rotate_left(5) ^ remaining;
+        remaining -= 1;
         n_steps += 1;
     }
+    std::hint::black_box(checksum);
     n_steps
 }
 

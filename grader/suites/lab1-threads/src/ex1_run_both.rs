@@ -8,8 +8,8 @@
 
 use std::thread::sleep;
 
-use labkit::{Flag, measure, units};
 use lab1_threads::run_both;
+use labkit::{Flag, measure, units};
 
 use crate::support::{PATIENCE, call_graded, in_units, patience_deadline};
 
@@ -56,7 +56,7 @@ pub fn run_both_runs_the_two_tasks_at_the_same_time() {
 pub fn run_both_apples_and_bananas_take_the_longer_time_not_the_sum() {
     // Calibration: what an 8-unit sleep really takes on this machine now.
     let ((), bananas_alone) = measure(|| sleep(units(8)));
-    let ((), both) = measure(|| {
+    let (_, both) = measure(|| {
         call_graded("run_both(apples, bananas)", || {
             run_both(|| sleep(units(5)), || sleep(units(8)))
         })

@@ -12,8 +12,8 @@ use std::ops::Range;
 use std::sync::Mutex;
 use std::thread::{self, ThreadId};
 
-use labkit::{ConcurrencyProbe, unit};
 use lab1_threads::{chunk_ranges, map_in_chunks, square_in_chunks};
+use labkit::{ConcurrencyProbe, unit};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -69,12 +69,15 @@ pub fn chunk_ranges_split_into_contiguous_pieces_of_nearly_equal_length() {
 
 pub fn square_in_chunks_squares_every_number_in_input_order() {
     let mut rng = StdRng::seed_from_u64(0x1ab1);
-    let numbers: Vec<u64> = (0..1_000).map(|_| rng.random_range(0..1_u64 << 32)).collect();
+    let numbers: Vec<u64> = (0..1_000)
+        .map(|_| rng.random_range(0..1_u64 << 32))
+        .collect();
     let squares: Vec<u64> = numbers.iter().map(|number| number * number).collect();
     for n_chunks in [1, 2, 3, 4, 7, 16] {
-        let result = call_graded(&format!("square_in_chunks(1000 numbers, {n_chunks})"), || {
-            square_in_chunks(&numbers, n_chunks)
-        });
+        let result = call_graded(
+            &format!("square_in_chunks(1000 numbers, {n_chunks})"),
+            || square_in_chunks(&numbers, n_chunks),
+        );
         assert_eq!(
             result.len(),
             numbers.len(),

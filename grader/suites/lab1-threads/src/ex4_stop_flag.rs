@@ -61,9 +61,12 @@ fn join_stopped_worker(worker: JoinHandle<u64>, steps: &AtomicU64, steps_at_stop
         );
         thread::sleep(Duration::from_millis(1));
     }
-    worker
-        .join()
-        .unwrap_or_else(|payload| panic!("the worker thread panicked: {}", panic_text(payload.as_ref())))
+    worker.join().unwrap_or_else(|payload| {
+        panic!(
+            "the worker thread panicked: {}",
+            panic_text(payload.as_ref())
+        )
+    })
 }
 
 pub fn stop_flag_is_noticed_within_two_steps() {
@@ -116,7 +119,11 @@ pub fn stopped_worker_reports_exactly_the_steps_it_ran() {
         "the steps must all run on the one new thread, not on the caller's: they ran on {} \
          thread(s){}",
         step_threads.len(),
-        if step_threads.contains(&caller_thread) { ", including the caller's" } else { "" }
+        if step_threads.contains(&caller_thread) {
+            ", including the caller's"
+        } else {
+            ""
+        }
     );
 }
 

@@ -4,21 +4,27 @@
 
 use std::thread::JoinHandle;
 
-use labkit::unit;
 use lab1_threads::Countdown;
+use labkit::unit;
 
 use crate::support::{call_graded, panic_text};
 
 fn start(countdown: Countdown) -> JoinHandle<Countdown> {
-    let call = format!("Countdown::new({:?}, {}).start()", countdown.label, countdown.start_from);
+    let call = format!(
+        "Countdown::new({:?}, {}).start()",
+        countdown.label, countdown.start_from
+    );
     call_graded(&call, || countdown.start())
         .unwrap_or_else(|error| panic!("{call} returned an error: {error}"))
 }
 
 fn join(handle: JoinHandle<Countdown>) -> Countdown {
-    handle
-        .join()
-        .unwrap_or_else(|payload| panic!("the countdown thread panicked: {}", panic_text(payload.as_ref())))
+    handle.join().unwrap_or_else(|payload| {
+        panic!(
+            "the countdown thread panicked: {}",
+            panic_text(payload.as_ref())
+        )
+    })
 }
 
 pub fn countdown_runs_on_a_thread_named_after_its_label() {

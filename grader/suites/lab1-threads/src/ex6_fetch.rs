@@ -12,10 +12,14 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use labkit::{SlowHttpServer, measure, unit, units};
 use lab1_threads::{fetch_concurrent, fetch_one, fetch_sequential};
+use labkit::{SlowHttpServer, measure, unit, units};
 
 use crate::support::{call_graded_within, in_units};
+
+/// What `fetch_sequential` and `fetch_concurrent` return: one result per
+/// path.
+type FetchResults = Vec<io::Result<Vec<u8>>>;
 
 /// Paths that mix known images (some twice) with unknown paths.
 fn mixed_paths() -> Vec<String> {
@@ -50,8 +54,8 @@ fn fetch_all(
     call: &str,
     server_addr: SocketAddr,
     paths: &[String],
-    fetch: fn(SocketAddr, &[&str]) -> Vec<io::Result<Vec<u8>>>,
-) -> Vec<io::Result<Vec<u8>>> {
+    fetch: fn(SocketAddr, &[&str]) -> FetchResults,
+) -> FetchResults {
     let paths = paths.to_vec();
     call_graded_within(call, "the downloads never finished", move || {
         let path_strs: Vec<&str> = paths.iter().map(String::as_str).collect();
@@ -133,7 +137,9 @@ pub fn fetch_concurrent_returns_exact_bodies_in_input_order() {
     let server = start_server(unit() / 4);
     let paths = mixed_paths();
     let call = "fetch_concurrent(server, 11 paths, 3 threads)";
-    let results = fetch_all(call, server.addr(), &paths, |addr, paths| fetch_concurrent(addr, paths, 3));
+    let results = fetch_all(call, server.addr(), &paths, |addr, paths| {
+        fetch_concurrent(addr, paths, 3)
+    });
     assert_results_match(call, &paths, &results);
     assert_each_path_requested_once(call, &server, &paths);
 }
@@ -142,11 +148,16 @@ pub fn fetch_concurrent_keeps_k_requests_in_flight_and_no_more() {
     let server = start_server(units(2));
     let paths = image_paths(9);
     let call = "fetch_concurrent(server, 9 paths, 3 threads)";
-    let results = fetch_all(call, server.addr(), &paths, |addr, paths| fetch_concurrent(addr, paths, 3));
+    let results = fetch_all(call, server.addr(), &paths, |addr, paths| {
+        fetch_concurrent(addr, paths, 3)
+    });
     assert_results_match(call, &paths, &results);
     assert_each_path_requested_once(call, &server, &paths);
     let max_in_flight = server.max_in_flight();
-    grader::harness::metric("fetch_9_paths_3_threads_max_in_flight", max_in_flight as f64);
+    grader::harness::metric(
+        "fetch_9_paths_3_threads_max_in_flight",
+        max_in_flight as f64,
+    );
     assert!(
         max_in_flight <= 3,
         "{call}: the server held {max_in_flight} requests at once; with 3 threads at most 3 \
@@ -162,7 +173,9 @@ pub fn fetch_concurrent_keeps_k_requests_in_flight_and_no_more() {
     let server = start_server(units(1));
     let paths = image_paths(2);
     let call = "fetch_concurrent(server, 2 paths, 6 threads)";
-    let results = fetch_all(call, server.addr(), &paths, |addr, paths| fetch_concurrent(addr, paths, 6));
+    let results = fetch_all(call, server.addr(), &paths, |addr, paths| {
+        fetch_concurrent(addr, paths, 6)
+    });
     assert_results_match(call, &paths, &results);
     assert_each_path_requested_once(call, &server, &paths);
 }
@@ -180,7 +193,9 @@ pub fn fetch_concurrent_with_k_threads_takes_about_n_over_k_units() {
     });
     let call = "fetch_concurrent(server, 6 paths, 3 threads)";
     let (results, concurrently) = measure(|| {
-        fetch_all(call, addr, &paths, |addr, paths| fetch_concurrent(addr, paths, 3))
+        fetch_all(call, addr, &paths, |addr, paths| {
+            fetch_concurrent(addr, paths, 3)
+        })
     });
     assert_results_match(call, &paths, &results);
     let ratio = concurrently.div_duration_f64(one_by_one);
