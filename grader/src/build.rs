@@ -9,6 +9,11 @@
 //! same API. All generated packages share one target folder, so the
 //! dependencies compile once.
 //!
+//! A suite that declares an `explore` feature is built twice: natively, and
+//! with that feature on, which switches the lab's synchronization facade to
+//! the schedule explorer's types ([`SuiteVariant::Exploring`]). Each build
+//! registers its own tests.
+//!
 //! This module must not run any test; a build failure is a result (the
 //! compiler's message), not an error of the grader.
 
@@ -46,6 +51,30 @@ pub struct ImplementationInfo {
     pub path: PathBuf,
     /// The crate's package name.
     pub package: String,
+}
+
+/// The cargo feature of a hidden suite that turns on schedule exploration.
+pub const EXPLORE_FEATURE: &str = "explore";
+
+/// Which build of a hidden suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuiteVariant {
+    /// Real threads and `std` types.
+    Native,
+    /// Built with the suite's `explore` feature: the facade's types belong
+    /// to the schedule explorer.
+    Exploring,
+}
+
+/// The builds a lab's suite needs: always native, and exploring when the
+/// suite's manifest declares the `explore` feature.
+pub fn suite_variants(course_root: &Path, lab: &Lab) -> Result<Vec<SuiteVariant>, Error> {
+    let manifest = read_manifest(&lab.suite_dir(course_root).join("Cargo.toml"))?;
+    let explores = manifest
+        .get("features")
+        .and_then(Value::as_table)
+        .is_some_and(|features| features.contains_key(EXPLORE_FEATURE));
+    Ok(if explores { vec![SuiteVariant::Native, SuiteVariant::Exploring] } else { vec![SuiteVariant::Native] })
 }
 
 /// A hidden suite compiled against one implementation, ready to run.
@@ -130,6 +159,7 @@ pub struct BuildRequest<'a> {
     pub lab: &'a Lab,
     pub implementation: &'a ImplementationInfo,
     pub key_source: &'a Implementation,
+    pub variant: SuiteVariant,
     /// Echo cargo's progress to our stderr as it happens.
     pub echo_progress: bool,
 }
@@ -139,7 +169,10 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
     let course_root = &request.course.root;
     let lab = request.lab;
     let key = request.key_source.key(&request.implementation.path);
-    let package_name = format!("{}-suite-{key}", lab.id());
+    let package_name = match request.variant {
+        SuiteVariant::Native => format!("{}-suite-{key}", lab.id()),
+        SuiteVariant::Exploring => format!("{}-suite-{key}-explore", lab.id()),
+    };
     let generated_dir = grader_target_dir(course_root).join("build").join(&package_name);
     let manifest = generated_manifest(course_root, lab, request.implementation, &package_name)?;
     write_if_changed(&generated_dir.join("Cargo.toml"), &manifest)?;
@@ -158,6 +191,10 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
     let mut child = Command::new(&cargo)
         .arg("build")
         .arg("--release")
+        .args(match request.variant {
+            SuiteVariant::Native => vec![],
+            SuiteVariant::Exploring => vec!["--features", EXPLORE_FEATURE],
+        })
         .arg("--color=never")
         .arg("--manifest-path")
         .arg(generated_dir.join("Cargo.toml"))
@@ -210,15 +247,9 @@ fn generated_manifest(
 ) -> Result<String, Error> {
     let suite_dir = lab.suite_dir(course_root);
     let suite_manifest_path = suite_dir.join("Cargo.toml");
-    let suite_manifest: Table = std::fs::read_to_string(&suite_manifest_path)
-        .map_err(|source| io_error("read", &suite_manifest_path, source))?
-        .parse()
-        .map_err(|err| invalid_course(&suite_manifest_path, format!("not valid TOML: {err}")))?;
+    let suite_manifest = read_manifest(&suite_manifest_path)?;
     let workspace_manifest_path = course_root.join("Cargo.toml");
-    let workspace_manifest: Table = std::fs::read_to_string(&workspace_manifest_path)
-        .map_err(|source| io_error("read", &workspace_manifest_path, source))?
-        .parse()
-        .map_err(|err| invalid_course(&workspace_manifest_path, format!("not valid TOML: {err}")))?;
+    let workspace_manifest = read_manifest(&workspace_manifest_path)?;
     let workspace_dependencies = workspace_manifest
         .get("workspace")
         .and_then(|workspace| workspace.get("dependencies"))
@@ -276,6 +307,9 @@ fn generated_manifest(
     manifest.insert("package".into(), Value::Table(package));
     manifest.insert("bin".into(), Value::Array(vec![Value::Table(bin)]));
     manifest.insert("dependencies".into(), Value::Table(dependencies));
+    if let Some(features) = suite_manifest.get("features") {
+        manifest.insert("features".into(), features.clone());
+    }
     manifest.insert("profile".into(), Value::Table(profile));
     // An empty workspace table makes this package its own workspace, even
     // though it sits inside the course's folder.
@@ -332,6 +366,13 @@ fn resolve_dependency(
         table.insert("path".into(), path_value(&absolute.canonicalize().unwrap_or(absolute)));
     }
     Ok(Value::Table(table))
+}
+
+fn read_manifest(path: &Path) -> Result<Table, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|source| io_error("read", path, source))?
+        .parse()
+        .map_err(|err| invalid_course(path, format!("not valid TOML: {err}")))
 }
 
 fn path_value(path: &Path) -> Value {

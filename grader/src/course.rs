@@ -48,6 +48,9 @@ pub struct Lab {
     /// Visibility for tests that do not set their own.
     #[serde(default)]
     pub default_visibility: Visibility,
+    /// The synchronization facade crate the lab's code must use instead of
+    /// `std::sync` and `std::thread` (labs graded by schedule exploration).
+    pub facade: Option<String>,
     pub tests: Vec<TestSpec>,
 }
 

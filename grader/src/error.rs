@@ -25,6 +25,8 @@ pub enum ErrorKind {
     InvalidCourse { path: PathBuf, message: String },
     #[error("{query} not found; known labs: {}", known.join(", "))]
     UnknownLab { query: String, known: Vec<String> },
+    #[error("{lab} has no test named `{query}`; its tests: {}", known.join(", "))]
+    UnknownTest { lab: String, query: String, known: Vec<String> },
     #[error("{}: {message}", path.display())]
     InvalidSubmission { path: PathBuf, message: String },
     #[error("could not run the hidden suite {}: {message}", path.display())]

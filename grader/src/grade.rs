@@ -10,14 +10,15 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::build::{self, BuildOutcome, BuildRequest, Implementation};
+use crate::build::{self, BuildOutcome, BuildRequest, Implementation, SuiteVariant};
 use crate::course::{Course, Lab};
 use crate::results::{
     BuildRecord, Environment, LabInfo, LabResults, RESULTS_SCHEMA_VERSION, TestResult, Totals,
     now_rfc3339,
 };
-use crate::runner::{Outcome, PlannedTest, Runner, TestRun};
-use crate::Error;
+use crate::runner::{self, Outcome, PlannedTest, Runner, TestRun};
+use crate::build::ImplementationInfo;
+use crate::{Error, ErrorKind};
 
 /// What to grade and how.
 #[derive(Debug, Clone)]
@@ -70,6 +71,7 @@ pub fn grade(
         interrupted: false,
         filter: request.filter.clone(),
         build: BuildRecord { ok: false, duration_secs: 0.0, message: String::new() },
+        warnings: facade_warnings(lab, &implementation.path),
         tests: selected
             .iter()
             .map(|test| TestResult {
@@ -90,19 +92,18 @@ pub fn grade(
     };
     results.update_totals();
     results.write_files(&request.out_dir)?;
+    for warning in &results.warnings {
+        progress(Progress::Warning(warning.clone()));
+    }
 
     progress(Progress::Building);
-    let build_outcome = build::build_suite(&BuildRequest {
-        course: request.course,
-        lab,
-        implementation: &implementation,
-        key_source: &request.implementation,
-        echo_progress: request.echo_build,
-    })?;
-    let suite = match build_outcome {
-        BuildOutcome::Built(suite) => suite,
-        BuildOutcome::Failed { compiler_output, duration } => {
-            results.build = BuildRecord { ok: false, duration_secs: duration.as_secs_f64(), message: compiler_output };
+    let registered = match build_and_list(request, &implementation)? {
+        Ok((registered, build_secs)) => {
+            results.build = BuildRecord { ok: true, duration_secs: build_secs, message: String::new() };
+            registered
+        }
+        Err(failed_build) => {
+            results.build = failed_build;
             for test in &mut results.tests {
                 test.status = Outcome::Fail;
                 test.message = "not graded: the implementation does not compile against the hidden suite \
@@ -112,13 +113,11 @@ pub fn grade(
             return finish(results, request);
         }
     };
-    results.build = BuildRecord { ok: true, duration_secs: suite.duration.as_secs_f64(), message: String::new() };
 
-    let runner = Runner { suite_binary: &suite.binary, jobs: request.jobs, secret: new_secret() };
-    let registered = runner.list_tests()?;
+    let runner = Runner { jobs: request.jobs, secret: new_secret(), lab_id: lab.id() };
     let undeclared: Vec<&str> = registered
         .iter()
-        .map(String::as_str)
+        .map(|(name, _)| name.as_str())
         .filter(|name| !lab.tests.iter().any(|test| test.name == *name))
         .collect();
     if !undeclared.is_empty() {
@@ -129,9 +128,10 @@ pub fn grade(
     }
     let mut plan = Vec::new();
     for test in &selected {
-        if registered.iter().any(|name| name == &test.name) {
+        if let Some((_, binary)) = registered.iter().find(|(name, _)| name == &test.name) {
             plan.push(PlannedTest {
                 name: test.name.clone(),
+                binary: binary.clone(),
                 timeout: lab.timeout(test).mul_f64(request.timeout_scale),
                 alone: test.alone,
             });
@@ -174,6 +174,115 @@ pub fn grade(
     let (mut results, _) = shared.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     results.interrupted = crate::process::is_interrupted();
     finish(results, request)
+}
+
+/// What a student must hear before grading: uses of `std::sync` or
+/// `std::thread` in a lab that is graded through its facade.
+fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
+    let Some(facade) = &lab.facade else { return Vec::new() };
+    let bypasses = crate::facade::find_bypasses(crate_dir);
+    if bypasses.is_empty() {
+        return Vec::new();
+    }
+    let places: Vec<String> = bypasses
+        .iter()
+        .take(10)
+        .map(|bypass| format!("{}:{} ({})", bypass.file.display(), bypass.line, bypass.found))
+        .collect();
+    vec![format!(
+        "{} uses std's threads or locks directly, so schedule exploration cannot see them and its \
+         verdicts on this code are unreliable; take them from `{facade}` instead (same names: \
+         {facade}::sync::Mutex, {facade}::thread::spawn, ...). Found at {}{}",
+        lab.crate_name,
+        places.join(", "),
+        if bypasses.len() > places.len() { format!(" and {} more", bypasses.len() - places.len()) } else { String::new() }
+    )]
+}
+
+/// Every test the suite's builds register, with the binary that holds it.
+type Registered = Vec<(String, PathBuf)>;
+
+/// Builds every variant of the lab's suite against the implementation and
+/// lists their tests; a compile error is returned as the build record.
+fn build_and_list(
+    request: &GradeRequest<'_>,
+    implementation: &ImplementationInfo,
+) -> Result<Result<(Registered, f64), BuildRecord>, Error> {
+    let mut registered = Vec::new();
+    let mut build_secs = 0.0;
+    for variant in build::suite_variants(&request.course.root, request.lab)? {
+        let build_outcome = build::build_suite(&BuildRequest {
+            course: request.course,
+            lab: request.lab,
+            implementation,
+            key_source: &request.implementation,
+            variant,
+            echo_progress: request.echo_build,
+        })?;
+        match build_outcome {
+            BuildOutcome::Built(suite) => {
+                build_secs += suite.duration.as_secs_f64();
+                for name in runner::list_tests(&suite.binary)? {
+                    registered.push((name, suite.binary.clone()));
+                }
+            }
+            BuildOutcome::Failed { compiler_output, duration } => {
+                let which = match variant {
+                    SuiteVariant::Native => "",
+                    SuiteVariant::Exploring => "(in the schedule-exploring build) ",
+                };
+                return Ok(Err(BuildRecord {
+                    ok: false,
+                    duration_secs: build_secs + duration.as_secs_f64(),
+                    message: format!("{which}{compiler_output}"),
+                }));
+            }
+        }
+    }
+    Ok(Ok((registered, build_secs)))
+}
+
+/// Runs one test in the foreground, its output going straight to the
+/// terminal, for a person debugging it; with `schedule`, an exploration
+/// test replays exactly that schedule. Returns whether the test passed.
+pub fn replay(request: &GradeRequest<'_>, test_name: &str, schedule: Option<&str>) -> Result<bool, Error> {
+    let lab = request.lab;
+    if !lab.tests.iter().any(|test| test.name == test_name) {
+        return Err(Error::new(ErrorKind::UnknownTest {
+            lab: lab.to_string(),
+            query: test_name.to_owned(),
+            known: lab.tests.iter().map(|test| test.name.clone()).collect(),
+        }));
+    }
+    let implementation = request.implementation.describe(request.course, lab)?;
+    let registered = match build_and_list(request, &implementation)? {
+        Ok((registered, _)) => registered,
+        Err(failed_build) => {
+            return Err(Error::new(ErrorKind::InvalidSubmission {
+                path: implementation.path,
+                message: format!("does not compile against the hidden suite:\n{}", failed_build.message),
+            }));
+        }
+    };
+    let Some((_, binary)) = registered.iter().find(|(name, _)| name == test_name) else {
+        return Err(Error::new(ErrorKind::Suite {
+            path: lab.suite_dir(&request.course.root),
+            message: format!("no build of the suite registers `{test_name}`"),
+        }));
+    };
+    let mut command = std::process::Command::new(binary);
+    command
+        .arg(crate::protocol::RUN_FLAG)
+        .arg(test_name)
+        .env(crate::protocol::LAB_ENV, lab.id())
+        .env(crate::protocol::TEST_ENV, test_name);
+    if let Some(schedule) = schedule {
+        command.env(crate::protocol::SCHEDULE_ENV, schedule);
+    }
+    let status = command.status().map_err(|source| {
+        Error::new(ErrorKind::Io { action: "run the test", path: binary.clone(), source })
+    })?;
+    Ok(status.success())
 }
 
 fn finish(mut results: LabResults, request: &GradeRequest<'_>) -> Result<LabResults, Error> {

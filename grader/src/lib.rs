@@ -11,6 +11,7 @@
 pub mod build;
 pub mod course;
 mod error;
+pub mod facade;
 pub mod grade;
 pub mod harness;
 pub mod process;

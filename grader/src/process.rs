@@ -30,6 +30,8 @@ use crate::protocol::{REPORT_FD, SECRET_FD};
 pub struct ChildSpec<'a> {
     pub program: &'a Path,
     pub args: Vec<OsString>,
+    /// Added to the grader's environment.
+    pub env: Vec<(OsString, OsString)>,
     pub timeout: Duration,
     /// Bytes written to the child's [`SECRET_FD`] before it runs; `None`
     /// gives the child no private channel at all.
@@ -115,6 +117,7 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     let mut command = Command::new(spec.program);
     command
         .args(&spec.args)
+        .envs(spec.env.iter().map(|(key, value)| (key, value)))
         .stdin(Stdio::null())
         .stdout(Stdio::from(output_write.try_clone()?))
         .stderr(Stdio::from(output_write))

@@ -36,6 +36,16 @@ pub const RUN_FLAG: &str = "--run";
 /// which is handy when an instructor debugs one test by hand.
 pub const CHANNEL_FLAG: &str = "--channel";
 
+/// Environment variables the grader sets for every test process: the lab
+/// being graded (`lab3`) and the test's name. Used to print replay commands.
+pub const LAB_ENV: &str = "GRADER_LAB";
+pub const TEST_ENV: &str = "GRADER_TEST";
+
+/// When set for a test process, a schedule-exploring test replays this one
+/// encoded schedule instead of exploring (`cargo xtask grade LAB --replay
+/// TEST --schedule S`).
+pub const SCHEDULE_ENV: &str = "EXPLORER_SCHEDULE";
+
 /// The longest record the grader reads; anything longer is treated as forged.
 pub const MAX_RECORD_BYTES: usize = 256 * 1024;
 

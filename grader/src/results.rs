@@ -42,6 +42,10 @@ pub struct LabResults {
     /// Only tests whose name contains this text were run.
     pub filter: Option<String>,
     pub build: BuildRecord,
+    /// Problems found before grading that the student should fix (code that
+    /// bypasses the lab's facade).
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub tests: Vec<TestResult>,
     pub totals: Totals,
 }
@@ -249,6 +253,9 @@ impl LabResults {
             },
             self.implementation.path.display()
         );
+        for warning in &self.warnings {
+            let _ = writeln!(text, "WARNING: {warning}");
+        }
         if !self.build.ok {
             let _ = writeln!(
                 text,

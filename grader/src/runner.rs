@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::process::{self, ChildSpec, Exit, Observed};
 use crate::protocol::{
-    CHANNEL_FLAG, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record, RecordOutcome,
+    CHANNEL_FLAG, LAB_ENV, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record, RecordOutcome, TEST_ENV,
 };
 use crate::{Error, ErrorKind};
 
@@ -56,6 +56,9 @@ impl Outcome {
 #[derive(Debug, Clone)]
 pub struct PlannedTest {
     pub name: String,
+    /// The suite binary that holds the test (a lab may have a native and an
+    /// exploring build).
+    pub binary: PathBuf,
     pub timeout: Duration,
     pub alone: bool,
 }
@@ -73,24 +76,25 @@ pub struct TestRun {
     pub metrics: BTreeMap<String, f64>,
 }
 
-/// Runs a compiled hidden suite.
+/// Runs the tests of compiled hidden suites.
 #[derive(Debug)]
-pub struct Runner<'a> {
-    pub suite_binary: &'a Path,
+pub struct Runner {
     pub jobs: usize,
     /// The per-run secret; see [`crate::protocol`].
     pub secret: String,
+    /// The lab's id (`lab3`), given to test processes for replay commands.
+    pub lab_id: String,
 }
 
-impl Runner<'_> {
-    /// Asks the suite binary which tests it has.
-    pub fn list_tests(&self) -> Result<Vec<String>, Error> {
+/// Asks a suite binary which tests it has.
+pub fn list_tests(suite_binary: &Path) -> Result<Vec<String>, Error> {
         let suite_error = |message: String| {
-            Error::new(ErrorKind::Suite { path: self.suite_binary.to_path_buf(), message })
+            Error::new(ErrorKind::Suite { path: suite_binary.to_path_buf(), message })
         };
         let observed = process::supervise(&ChildSpec {
-            program: self.suite_binary,
+            program: suite_binary,
             args: vec![LIST_FLAG.into()],
+            env: Vec::new(),
             timeout: Duration::from_secs(30),
             secret: None,
             output_cap: 1024 * 1024,
@@ -102,7 +106,9 @@ impl Runner<'_> {
             return Err(suite_error(format!("listing its tests ended with {:?}: {output}", observed.exit)));
         }
         Ok(output.lines().map(str::trim).filter(|line| !line.is_empty()).map(String::from).collect())
-    }
+}
+
+impl Runner {
 
     /// Runs every planned test and calls `on_finish` as each one ends (from
     /// worker threads, one call at a time). Returns the runs in plan order.
@@ -152,8 +158,12 @@ impl Runner<'_> {
         }
         let args: Vec<OsString> = vec![RUN_FLAG.into(), test.name.clone().into(), CHANNEL_FLAG.into()];
         let spec = ChildSpec {
-            program: self.suite_binary,
+            program: &test.binary,
             args,
+            env: vec![
+                (LAB_ENV.into(), self.lab_id.clone().into()),
+                (TEST_ENV.into(), test.name.clone().into()),
+            ],
             timeout: test.timeout,
             secret: Some(self.secret.as_bytes()),
             output_cap: OUTPUT_CAP_BYTES,

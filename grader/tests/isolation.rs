@@ -64,6 +64,7 @@ fn aborts() {
 }
 
 fn overflows_its_stack() {
+    #[allow(unconditional_recursion)] // The point of the test.
     fn recurse(depth: u64) -> u64 {
         let padding = std::hint::black_box([depth; 64]);
         recurse(depth + 1) + padding[3]
@@ -141,14 +142,16 @@ const SUITE: &[Test] = &[
 // ---------------------------------------------------------------------------
 // The checks.
 
-fn runner_for_this_binary() -> (PathBuf, String) {
-    (std::env::current_exe().expect("the test binary knows its path"), "f00dfeedf00dfeedf00dfeedf00dfeed".to_owned())
+fn this_binary() -> PathBuf {
+    std::env::current_exe().expect("the test binary knows its path")
+}
+
+fn runner(jobs: usize) -> Runner {
+    Runner { jobs, secret: "f00dfeedf00dfeedf00dfeedf00dfeed".to_owned(), lab_id: "lab0".to_owned() }
 }
 
 fn run(name: &str, timeout: Duration) -> TestRun {
-    let (binary, secret) = runner_for_this_binary();
-    let runner = Runner { suite_binary: &binary, jobs: 1, secret };
-    runner.run_one(&PlannedTest { name: name.to_owned(), timeout, alone: false })
+    runner(1).run_one(&PlannedTest { name: name.to_owned(), binary: this_binary(), timeout, alone: false })
 }
 
 fn expect(run: &TestRun, outcome: Outcome, message_part: &str) {
@@ -251,15 +254,14 @@ fn check_unknown_test_fails_cleanly() {
 }
 
 fn check_listing_and_parallel_run() {
-    let (binary, secret) = runner_for_this_binary();
-    let runner = Runner { suite_binary: &binary, jobs: 4, secret };
-    let listed = runner.list_tests().unwrap();
+    let runner = runner(4);
+    let listed = grader::runner::list_tests(&this_binary()).unwrap();
     let expected: Vec<&str> = SUITE.iter().map(|test| test.name).collect();
     assert_eq!(listed, expected);
 
     let plan: Vec<PlannedTest> = ["passes", "aborts", "deadlocks", "exits_zero", "panics_with_a_message"]
         .iter()
-        .map(|name| PlannedTest { name: (*name).to_owned(), timeout: Duration::from_secs(4), alone: *name == "aborts" })
+        .map(|name| PlannedTest { name: (*name).to_owned(), binary: this_binary(), timeout: Duration::from_secs(4), alone: *name == "aborts" })
         .collect();
     let seen = Mutex::new(Vec::new());
     let runs = runner.run_all(&plan, &|run| seen.lock().unwrap().push(run.name.clone()));

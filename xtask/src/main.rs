@@ -87,6 +87,14 @@ struct GradeArgs {
     /// Multiply every test's timeout by FACTOR (for a slow machine).
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
     timeout_scale: f64,
+    /// Run only TEST, in the foreground with its output shown, to debug it
+    /// (no results files are written).
+    #[arg(long, value_name = "TEST", conflicts_with_all = ["all", "filter", "format", "out"])]
+    replay: Option<String>,
+    /// With --replay: the failing schedule a schedule-exploration test
+    /// printed, to replay exactly that interleaving.
+    #[arg(long, value_name = "SCHEDULE", requires = "replay")]
+    schedule: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,6 +164,23 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
         .jobs
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    if let Some(test_name) = &args.replay {
+        let lab = labs[0];
+        let request = GradeRequest {
+            course,
+            lab,
+            implementation,
+            jobs,
+            filter: None,
+            out_dir: PathBuf::new(),
+            timeout_scale: args.timeout_scale,
+            echo_build: std::io::stderr().is_terminal(),
+        };
+        let passed = grader::grade::replay(&request, test_name, args.schedule.as_deref())
+            .with_context(|| format!("replaying {test_name} of {lab} failed"))?;
+        eprintln!("{test_name}: {}", if passed { "passed" } else { "FAILED" });
+        return Ok(if passed { EXIT_ALL_PASSED } else { EXIT_SOME_FAILED });
+    }
     grader::process::install_interrupt_handlers();
 
     let mut exit_code = EXIT_ALL_PASSED;

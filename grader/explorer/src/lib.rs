@@ -13,7 +13,8 @@
 //! deadlock and a livelock are recognised; otherwise the test's own
 //! assertion message, which names it), which scheduler found it at which
 //! execution, and the command that replays exactly that schedule. With
-//! [`SCHEDULE_ENV`] set, [`explore`] replays that one schedule instead.
+//! `EXPLORER_SCHEDULE` set ([`grader::protocol::SCHEDULE_ENV`]), [`explore`]
+//! replays that one schedule instead.
 //!
 //! This crate must be used only from a hidden suite's exploring build; it
 //! knows nothing of the grader's processes or verdicts. One exploration at a
@@ -28,13 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use shuttle::scheduler::{PctScheduler, RandomScheduler, ReplayScheduler, Scheduler};
 use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
 
-/// When set, [`explore`] replays this encoded schedule once instead of
-/// exploring (set by `cargo xtask grade LAB --replay TEST --schedule S`).
-pub const SCHEDULE_ENV: &str = "EXPLORER_SCHEDULE";
-/// The lab and test being run, for the replay command in failure messages
-/// (set by the grader's runner).
-pub const LAB_ENV: &str = "GRADER_LAB";
-pub const TEST_ENV: &str = "GRADER_TEST";
+use grader::protocol::{LAB_ENV, SCHEDULE_ENV, TEST_ENV};
 
 /// How many schedules to try, and with which seeds.
 #[derive(Debug, Clone)]
