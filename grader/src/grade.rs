@@ -28,8 +28,11 @@ pub struct GradeRequest<'a> {
     pub implementation: Implementation,
     /// How many tests run at once (tests marked `alone` always run alone).
     pub jobs: usize,
-    /// Only tests whose name contains this text.
-    pub filter: Option<String>,
+    /// Only tests whose name contains one of these texts (empty: all).
+    pub filters: Vec<String>,
+    /// Run each test this many times; it passes only if every run passes
+    /// (to show a verdict is stable, or to find a flaky test).
+    pub repeat: u32,
     /// Where `results.json` and `timing.json` go.
     pub out_dir: PathBuf,
     /// Multiplies every test's timeout (for slow machines).
@@ -58,7 +61,9 @@ pub fn grade(
     let selected: Vec<_> = lab
         .tests
         .iter()
-        .filter(|test| request.filter.as_ref().is_none_or(|text| test.name.contains(text.as_str())))
+        .filter(|test| {
+            request.filters.is_empty() || request.filters.iter().any(|text| test.name.contains(text.as_str()))
+        })
         .collect();
     let mut results = LabResults {
         schema_version: RESULTS_SCHEMA_VERSION,
@@ -69,7 +74,8 @@ pub fn grade(
         finished_at: None,
         complete: false,
         interrupted: false,
-        filter: request.filter.clone(),
+        filters: request.filters.clone(),
+        repeat: request.repeat.max(1),
         build: BuildRecord { ok: false, duration_secs: 0.0, message: String::new() },
         warnings: facade_warnings(lab, &implementation.path),
         tests: selected
@@ -86,6 +92,8 @@ pub fn grade(
                 alone: test.alone,
                 timeout_secs: lab.timeout(test).as_secs_f64() * request.timeout_scale,
                 metrics: Default::default(),
+                runs: 0,
+                passed_runs: 0,
             })
             .collect(),
         totals: Totals::default(),
@@ -129,12 +137,14 @@ pub fn grade(
     let mut plan = Vec::new();
     for test in &selected {
         if let Some((_, binary)) = registered.iter().find(|(name, _)| name == &test.name) {
-            plan.push(PlannedTest {
-                name: test.name.clone(),
-                binary: binary.clone(),
-                timeout: lab.timeout(test).mul_f64(request.timeout_scale),
-                alone: test.alone,
-            });
+            for _ in 0..request.repeat.max(1) {
+                plan.push(PlannedTest {
+                    name: test.name.clone(),
+                    binary: binary.clone(),
+                    timeout: lab.timeout(test).mul_f64(request.timeout_scale),
+                    alone: test.alone,
+                });
+            }
         } else if let Some(result) = results.tests.iter_mut().find(|result| result.name == test.name) {
             result.status = Outcome::Fail;
             result.message = format!(
@@ -154,12 +164,7 @@ pub fn grade(
         let (results, done) = &mut *guard;
         *done += 1;
         if let Some(result) = results.tests.iter_mut().find(|result| result.name == run.name) {
-            result.status = run.outcome;
-            result.points = if run.outcome.is_pass() { result.max_points } else { 0 };
-            result.duration_secs = run.duration.as_secs_f64();
-            result.message = run.message.clone();
-            result.output = run.output.clone();
-            result.metrics = run.metrics.clone();
+            record_run(result, run);
         }
         results.update_totals();
         if let Err(err) = results.write_files(&request.out_dir) {
@@ -283,6 +288,28 @@ pub fn replay(request: &GradeRequest<'_>, test_name: &str, schedule: Option<&str
         Error::new(ErrorKind::Io { action: "run the test", path: binary.clone(), source })
     })?;
     Ok(status.success())
+}
+
+/// Folds one finished run into its test's result. With several runs the
+/// test passes only if every run passed; the verdict, message and output
+/// shown are those of the first failing run (or of the first run), and the
+/// duration is the mean.
+fn record_run(result: &mut TestResult, run: &TestRun) {
+    let earlier_runs = result.runs;
+    let all_passed_so_far = result.passed_runs == earlier_runs;
+    result.runs += 1;
+    result.duration_secs =
+        (result.duration_secs * f64::from(earlier_runs) + run.duration.as_secs_f64()) / f64::from(result.runs);
+    if run.outcome.is_pass() {
+        result.passed_runs += 1;
+    }
+    if earlier_runs == 0 || (all_passed_so_far && !run.outcome.is_pass()) {
+        result.status = run.outcome;
+        result.message = run.message.clone();
+        result.output = run.output.clone();
+        result.metrics = run.metrics.clone();
+    }
+    result.points = if result.passed_runs == result.runs { result.max_points } else { 0 };
 }
 
 fn finish(mut results: LabResults, request: &GradeRequest<'_>) -> Result<LabResults, Error> {

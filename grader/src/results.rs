@@ -39,8 +39,13 @@ pub struct LabResults {
     /// run that was interrupted.
     pub complete: bool,
     pub interrupted: bool,
-    /// Only tests whose name contains this text were run.
-    pub filter: Option<String>,
+    /// Only tests whose name contains one of these texts were run (empty:
+    /// all).
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// How many times each test was run; it passes only if every run did.
+    #[serde(default = "one")]
+    pub repeat: u32,
     pub build: BuildRecord,
     /// Problems found before grading that the student should fix (code that
     /// bypasses the lab's facade).
@@ -102,6 +107,16 @@ pub struct TestResult {
     pub alone: bool,
     pub timeout_secs: f64,
     pub metrics: BTreeMap<String, f64>,
+    /// Finished runs of this test (more than one with `--repeat`).
+    #[serde(default)]
+    pub runs: u32,
+    /// Of those, how many passed.
+    #[serde(default)]
+    pub passed_runs: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -266,7 +281,6 @@ impl LabResults {
                 let _ = writeln!(text, "    {line}");
             }
         }
-        let name_width = self.tests.iter().map(|test| test.name.len()).max().unwrap_or(0);
         for test in &self.tests {
             let status = match test.status {
                 Outcome::Pass => "PASS",
@@ -277,8 +291,12 @@ impl LabResults {
             };
             let _ = writeln!(
                 text,
-                "  {status:<7} {:>3}/{:<3} {:>7.2}s  {:<name_width$}",
-                test.points, test.max_points, test.duration_secs, test.name,
+                "  {status:<7} {:>3}/{:<3} {:>7.2}s  {}{}",
+                test.points,
+                test.max_points,
+                test.duration_secs,
+                test.name,
+                if test.runs > 1 { format!("  ({} of {} runs passed)", test.passed_runs, test.runs) } else { String::new() }
             );
             for line in first_lines(&test.message, 3) {
                 let _ = writeln!(text, "{:>26}{line}", "");

@@ -70,9 +70,14 @@ struct GradeArgs {
     /// student crate in labs/.
     #[arg(long, value_name = "DIR")]
     submission: Option<PathBuf>,
-    /// Run only the tests whose name contains TEXT.
+    /// Run only the tests whose name contains TEXT (repeat the option to
+    /// select several).
     #[arg(long, value_name = "TEXT")]
-    filter: Option<String>,
+    filter: Vec<String>,
+    /// Run each selected test N times; a test passes only if every run
+    /// passes (shows a verdict is stable, or names a flaky test).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    repeat: u32,
     /// What to print on stdout (the files are written either way).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -171,7 +176,8 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             lab,
             implementation,
             jobs,
-            filter: None,
+            filters: Vec::new(),
+            repeat: 1,
             out_dir: PathBuf::new(),
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),
@@ -196,7 +202,8 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             lab,
             implementation: implementation.clone(),
             jobs,
-            filter: args.filter.clone(),
+            filters: args.filter.clone(),
+            repeat: args.repeat,
             out_dir: out_dir.clone(),
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),

@@ -174,7 +174,7 @@ mod grading {
         let (output, results) = grade(&["threads", "--solution", "--format", "json", "--filter", "countdown"], out.path());
         let printed: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
         assert_eq!(printed, results);
-        assert_eq!(results["filter"], "countdown");
+        assert_eq!(results["filters"], serde_json::json!(["countdown"]));
         let names = statuses(&results);
         assert!(!names.is_empty() && names.iter().all(|(name, _)| name.contains("countdown")), "{names:?}");
     }

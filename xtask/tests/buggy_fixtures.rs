@@ -1,0 +1,157 @@
+//! Every known-buggy fixture loses points, the same way on 20 runs.
+//!
+//! A fixture is a folder `grader/fixtures/labN-<bug>/` holding a plausible
+//! student submission with one mistake, and an `expected.toml` that names
+//! the mistake and the hidden tests that must catch it:
+//!
+//! ```toml
+//! bug = "load-then-store counter: one increment is lost"
+//! caught_by = ["counter_with_fetch_add_never_loses_an_update"]
+//! ```
+//!
+//! Each fixture is graded once in full (it must lose points and every
+//! `caught_by` test must end not-PASS), then its `caught_by` tests run 19
+//! more times (`--repeat 19`), none of which may pass. The table printed at
+//! the end (`cargo test -p xtask --test buggy_fixtures -- --nocapture`) says
+//! which test caught which bug and how.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// How many runs in all must agree.
+const RUNS: u32 = 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    bug: String,
+    caught_by: Vec<String>,
+}
+
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// `(fixture folder, lab id, expectations)` for every fixture that has an
+/// `expected.toml`, sorted by folder name.
+fn fixtures() -> Vec<(PathBuf, String, Expected)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(course_root().join("grader").join("fixtures")).unwrap().flatten() {
+        let expected_path = entry.path().join("expected.toml");
+        let Ok(text) = std::fs::read_to_string(&expected_path) else { continue };
+        let expected: Expected = toml::from_str(&text)
+            .unwrap_or_else(|err| panic!("{} is not a valid expectation: {err}", expected_path.display()));
+        let folder_name = entry.file_name().to_string_lossy().into_owned();
+        let lab_id = folder_name.split('-').next().unwrap().to_owned();
+        assert!(
+            lab_id.starts_with("lab") && lab_id[3..].parse::<u32>().is_ok(),
+            "fixture folder {folder_name} should start with its lab id (lab2-...)"
+        );
+        assert!(!expected.caught_by.is_empty(), "{}: caught_by is empty", expected_path.display());
+        found.push((entry.path(), lab_id, expected));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+fn grade_json(lab_id: &str, submission: &Path, extra_args: &[String]) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("xtask")
+        .unwrap()
+        .current_dir(course_root())
+        .env_remove("COURSE_ROOT")
+        .args(["grade", lab_id, "--format", "json", "-j", "2", "--submission"])
+        .arg(submission)
+        .arg("--out")
+        .arg(out.path())
+        .args(extra_args)
+        .timeout(Duration::from_secs(900))
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "grading {} printed no JSON ({err}); stderr:\n{}",
+            submission.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn test_result<'a>(results: &'a Value, name: &str) -> Option<&'a Value> {
+    results["tests"].as_array()?.iter().find(|test| test["name"] == name)
+}
+
+/// Labs graded by schedule exploration (those with a facade) keep at least
+/// this many known-buggy fixtures.
+const MIN_FIXTURES_PER_EXPLORED_LAB: usize = 6;
+
+#[test]
+fn every_explored_lab_has_enough_buggy_fixtures() {
+    let course = grader::course::Course::load(&course_root()).unwrap();
+    let fixtures = fixtures();
+    for lab in course.labs.iter().filter(|lab| lab.facade.is_some()) {
+        let count = fixtures.iter().filter(|(_, lab_id, _)| *lab_id == lab.id()).count();
+        assert!(
+            count >= MIN_FIXTURES_PER_EXPLORED_LAB,
+            "{lab} has {count} buggy fixtures with expected.toml; it needs {MIN_FIXTURES_PER_EXPLORED_LAB}"
+        );
+    }
+}
+
+#[test]
+fn every_buggy_fixture_loses_points_on_every_run() {
+    let fixtures = fixtures();
+    let mut problems = Vec::new();
+    let mut table = vec![format!("{:<34} {:<58} {:<8} how", "fixture", "caught by", "verdict")];
+    for (dir, lab_id, expected) in &fixtures {
+        let fixture_name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let results = grade_json(lab_id, dir, &[]);
+        if results["build"]["ok"] != true {
+            problems.push(format!("{fixture_name}: does not compile: {}", results["build"]["message"]));
+            continue;
+        }
+        let (points, max_points) = (&results["totals"]["points"], &results["totals"]["max_points"]);
+        if points == max_points {
+            problems.push(format!("{fixture_name} ({}): scored full marks {points}/{max_points}", expected.bug));
+        }
+        for name in &expected.caught_by {
+            match test_result(&results, name) {
+                None => problems.push(format!("{fixture_name}: caught_by names `{name}`, which {lab_id} does not have")),
+                Some(test) if test["status"] == "PASS" => {
+                    problems.push(format!("{fixture_name} ({}): `{name}` passed", expected.bug))
+                }
+                Some(test) => {
+                    let first_line = test["message"].as_str().unwrap_or("").lines().next().unwrap_or("").to_owned();
+                    let how = test["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .lines()
+                        .find(|line| line.starts_with("found by"))
+                        .map(|line| line.split(';').next().unwrap_or(line).to_owned())
+                        .unwrap_or(first_line);
+                    table.push(format!("{fixture_name:<34} {name:<58} {:<8} {how}", test["status"].as_str().unwrap_or("?")));
+                }
+            }
+        }
+        let mut repeat_args = vec!["--repeat".to_owned(), (RUNS - 1).to_string()];
+        for name in &expected.caught_by {
+            repeat_args.extend(["--filter".to_owned(), name.clone()]);
+        }
+        let repeated = grade_json(lab_id, dir, &repeat_args);
+        for name in &expected.caught_by {
+            let Some(test) = test_result(&repeated, name) else { continue };
+            if test["passed_runs"] != 0 {
+                problems.push(format!(
+                    "{fixture_name}: `{name}` passed {} of {} further runs: the verdict is not stable",
+                    test["passed_runs"], test["runs"]
+                ));
+            }
+        }
+    }
+    println!("\n{}\n", table.join("\n"));
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
