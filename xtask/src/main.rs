@@ -289,8 +289,7 @@ fn render_list(course: &Course) -> String {
                 .ok()
                 .and_then(|value| value.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            let _ = writeln!(
-                text,
+            let line = format!(
                 "  {:<name_width$}  {:>2} pts  timeout {:>4}s  {:<15}{}",
                 test.name,
                 test.points,
@@ -298,6 +297,7 @@ fn render_list(course: &Course) -> String {
                 visibility,
                 if test.alone { "  runs alone" } else { "" }
             );
+            let _ = writeln!(text, "{}", line.trim_end());
         }
     }
     text
