@@ -21,7 +21,8 @@ fn main() -> ExitCode {
     }
     let n_runs: usize = args.get(1).and_then(|arg| arg.parse().ok()).unwrap_or(300);
     let binary = std::env::current_exe().expect("the example knows its path");
-    let runner = Runner { jobs: 1, secret: "0".repeat(32), lab_id: "lab0".to_owned() };
+    let runner =
+        Runner { jobs: 1, secret: "0".repeat(32), lab_id: "lab0".to_owned(), implementation_args: String::new() };
     let test = PlannedTest { name: "empty_test".to_owned(), binary, timeout: Duration::from_secs(10), alone: false };
     // Warm the page cache and the dynamic loader once.
     let _ = runner.run_one(&test);

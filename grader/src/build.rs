@@ -98,6 +98,22 @@ pub fn grader_target_dir(course_root: &Path) -> PathBuf {
 }
 
 impl Implementation {
+    /// The `cargo xtask grade` arguments that select this implementation.
+    pub fn command_line_args(&self) -> String {
+        match self {
+            Implementation::Student => String::new(),
+            Implementation::Reference => "--solution".to_owned(),
+            Implementation::Submission(dir) => {
+                let dir = dir.display().to_string();
+                if dir.contains(char::is_whitespace) {
+                    format!("--submission '{dir}'")
+                } else {
+                    format!("--submission {dir}")
+                }
+            }
+        }
+    }
+
     /// The crate folder of this implementation of `lab`.
     pub fn crate_dir(&self, course_root: &Path, lab: &Lab) -> PathBuf {
         match self {

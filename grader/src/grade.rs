@@ -122,7 +122,12 @@ pub fn grade(
         }
     };
 
-    let runner = Runner { jobs: request.jobs, secret: new_secret(), lab_id: lab.id() };
+    let runner = Runner {
+        jobs: request.jobs,
+        secret: new_secret(),
+        lab_id: lab.id(),
+        implementation_args: request.implementation.command_line_args(),
+    };
     let undeclared: Vec<&str> = registered
         .iter()
         .map(|(name, _)| name.as_str())
@@ -280,7 +285,8 @@ pub fn replay(request: &GradeRequest<'_>, test_name: &str, schedule: Option<&str
         .arg(crate::protocol::RUN_FLAG)
         .arg(test_name)
         .env(crate::protocol::LAB_ENV, lab.id())
-        .env(crate::protocol::TEST_ENV, test_name);
+        .env(crate::protocol::TEST_ENV, test_name)
+        .env(crate::protocol::IMPLEMENTATION_ARGS_ENV, request.implementation.command_line_args());
     if let Some(schedule) = schedule {
         command.env(crate::protocol::SCHEDULE_ENV, schedule);
     }

@@ -32,7 +32,7 @@ pub struct Test {
 
 /// Declares the hidden suite's tests and generates its `main`.
 ///
-/// ```ignore
+/// ```text
 /// mod exercise1;
 /// grader::suite! {
 ///     exercise1::two_tasks_run_at_the_same_time,

@@ -40,6 +40,9 @@ pub const CHANNEL_FLAG: &str = "--channel";
 /// being graded (`lab3`) and the test's name. Used to print replay commands.
 pub const LAB_ENV: &str = "GRADER_LAB";
 pub const TEST_ENV: &str = "GRADER_TEST";
+/// How the graded implementation was chosen on the command line
+/// (`--solution`, `--submission DIR`, or empty for the student crate).
+pub const IMPLEMENTATION_ARGS_ENV: &str = "GRADER_IMPLEMENTATION_ARGS";
 
 /// When set for a test process, a schedule-exploring test replays this one
 /// encoded schedule instead of exploring (`cargo xtask grade LAB --replay

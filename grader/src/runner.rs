@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::process::{self, ChildSpec, Exit, Observed};
 use crate::protocol::{
-    CHANNEL_FLAG, LAB_ENV, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record, RecordOutcome, TEST_ENV,
+    CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record, RecordOutcome, TEST_ENV,
 };
 use crate::{Error, ErrorKind};
 
@@ -84,6 +84,9 @@ pub struct Runner {
     pub secret: String,
     /// The lab's id (`lab3`), given to test processes for replay commands.
     pub lab_id: String,
+    /// The command-line arguments that chose the implementation, given to
+    /// test processes for replay commands.
+    pub implementation_args: String,
 }
 
 /// Asks a suite binary which tests it has.
@@ -163,6 +166,7 @@ impl Runner {
             env: vec![
                 (LAB_ENV.into(), self.lab_id.clone().into()),
                 (TEST_ENV.into(), test.name.clone().into()),
+                (IMPLEMENTATION_ARGS_ENV.into(), self.implementation_args.clone().into()),
             ],
             timeout: test.timeout,
             secret: Some(self.secret.as_bytes()),

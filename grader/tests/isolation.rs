@@ -147,7 +147,12 @@ fn this_binary() -> PathBuf {
 }
 
 fn runner(jobs: usize) -> Runner {
-    Runner { jobs, secret: "f00dfeedf00dfeedf00dfeedf00dfeed".to_owned(), lab_id: "lab0".to_owned() }
+    Runner {
+        jobs,
+        secret: "f00dfeedf00dfeedf00dfeedf00dfeed".to_owned(),
+        lab_id: "lab0".to_owned(),
+        implementation_args: String::new(),
+    }
 }
 
 fn run(name: &str, timeout: Duration) -> TestRun {

@@ -106,6 +106,7 @@ fn every_explored_lab_has_enough_buggy_fixtures() {
 fn every_buggy_fixture_loses_points_on_every_run() {
     let fixtures = fixtures();
     let mut problems = Vec::new();
+    let mut replay_commands: Vec<(String, String)> = Vec::new();
     let mut table = vec![format!("{:<34} {:<58} {:<8} how", "fixture", "caught by", "verdict")];
     for (dir, lab_id, expected) in &fixtures {
         let fixture_name = dir.file_name().unwrap().to_string_lossy().into_owned();
@@ -125,6 +126,11 @@ fn every_buggy_fixture_loses_points_on_every_run() {
                     problems.push(format!("{fixture_name} ({}): `{name}` passed", expected.bug))
                 }
                 Some(test) => {
+                    if let Some(command) = test["message"].as_str().unwrap_or("").lines().find_map(|line| {
+                        line.split_once("replay this schedule with the test's output: ").map(|(_, command)| command.to_owned())
+                    }) {
+                        replay_commands.push((lab_id.clone(), command));
+                    }
                     let first_line = test["message"].as_str().unwrap_or("").lines().next().unwrap_or("").to_owned();
                     let how = test["message"]
                         .as_str()
@@ -150,6 +156,26 @@ fn every_buggy_fixture_loses_points_on_every_run() {
                     test["passed_runs"], test["runs"]
                 ));
             }
+        }
+    }
+    // One failing schedule, replayed through the CLI, fails again.
+    if let Some((lab_id, command)) = replay_commands.first() {
+        // The command as printed, minus `cargo xtask` (fixture paths have
+        // no spaces).
+        let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+        let output = Command::cargo_bin("xtask")
+            .unwrap()
+            .current_dir(course_root())
+            .args(&args)
+            .timeout(Duration::from_secs(600))
+            .output()
+            .unwrap();
+        if output.status.code() != Some(1) {
+            problems.push(format!(
+                "replaying a failing schedule of {lab_id} should fail again (exit 1), got {:?}: {}",
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
         }
     }
     println!("\n{}\n", table.join("\n"));

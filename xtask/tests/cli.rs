@@ -194,6 +194,26 @@ mod grading {
     }
 
     #[test]
+    fn replay_runs_one_test_in_the_foreground_with_its_verdict() {
+        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        xtask()
+            .args(["grade", "lab1", "--solution", "--replay", "countdown_join_returns_the_final_state"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("countdown_join_returns_the_final_state ... ok"));
+        xtask()
+            .args(["grade", "lab1", "--replay", "countdown_join_returns_the_final_state"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("not yet implemented"));
+        xtask()
+            .args(["grade", "lab1", "--replay", "no_such_test"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("lab1 (threads) has no test named `no_such_test`"));
+    }
+
+    #[test]
     fn stubs_score_zero_every_test_failing_quickly() {
         let out = tempfile::tempdir().unwrap();
         let started = Instant::now();

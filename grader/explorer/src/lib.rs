@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use shuttle::scheduler::{PctScheduler, RandomScheduler, ReplayScheduler, Scheduler};
 use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
 
-use grader::protocol::{LAB_ENV, SCHEDULE_ENV, TEST_ENV};
+use grader::protocol::{IMPLEMENTATION_ARGS_ENV, LAB_ENV, SCHEDULE_ENV, TEST_ENV};
 
 /// How many schedules to try, and with which seeds.
 #[derive(Debug, Clone)]
@@ -167,7 +167,15 @@ fn replay_hint() -> String {
     };
     let lab = std::env::var(LAB_ENV).unwrap_or_else(|_| "LAB".to_owned());
     let test = std::env::var(TEST_ENV).unwrap_or_else(|_| "TEST".to_owned());
-    format!("\nreplay this schedule with the test's output: cargo xtask grade {lab} --replay {test} --schedule {schedule}")
+    let implementation = std::env::var(IMPLEMENTATION_ARGS_ENV)
+        .ok()
+        .filter(|args| !args.is_empty())
+        .map(|args| format!(" {args}"))
+        .unwrap_or_default();
+    format!(
+        "\nreplay this schedule with the test's output: cargo xtask grade {lab}{implementation} --replay {test} \
+         --schedule {schedule}"
+    )
 }
 
 /// Where failing schedules are written: one folder per process, so a test

@@ -5,7 +5,8 @@
 //!
 //! Each test starts its own `labkit::SlowHttpServer` on loopback. The
 //! server's count of requests held at once is the time-free evidence of
-//! concurrency; the timing test compares with a sequential calibration made
+//! concurrency; the timing test compares with the floor that the server's
+//! delay sets for sequential downloads, and reports a sequential run made
 //! by the suite itself, on the same server, in the same run.
 
 use std::io;
@@ -15,7 +16,7 @@ use std::time::Duration;
 use lab1_threads::{fetch_concurrent, fetch_one, fetch_sequential};
 use labkit::{SlowHttpServer, measure, unit, units};
 
-use crate::support::{call_graded_within, in_units};
+use crate::support::{TIMING_ATTEMPTS, call_graded_within, fastest_attempt, in_units};
 
 /// What `fetch_sequential` and `fetch_concurrent` return: one result per
 /// path.
@@ -184,7 +185,13 @@ pub fn fetch_concurrent_with_k_threads_takes_about_n_over_k_units() {
     let server = start_server(unit());
     let paths = image_paths(6);
     let addr = server.addr();
-    // Calibration: the same six downloads one after another, with the
+    // The server holds each request for a unit, so six downloads one after
+    // another can never take less than 6 units. On 3 threads they take
+    // about 2. A run must stay under 60% of the sequential floor, which no
+    // sequential run can ever do, however often it is tried.
+    let sequential_floor = units(6);
+    let max_fraction_of_floor = 0.6;
+    // For the report: the same six downloads one after another, with the
     // provided fetch_one, on the same server, right now.
     let (_, one_by_one) = measure(|| {
         for path in &paths {
@@ -192,20 +199,26 @@ pub fn fetch_concurrent_with_k_threads_takes_about_n_over_k_units() {
         }
     });
     let call = "fetch_concurrent(server, 6 paths, 3 threads)";
-    let (results, concurrently) = measure(|| {
-        fetch_all(call, addr, &paths, |addr, paths| {
-            fetch_concurrent(addr, paths, 3)
-        })
-    });
-    assert_results_match(call, &paths, &results);
-    let ratio = concurrently.div_duration_f64(one_by_one);
+    let concurrently = fastest_attempt(
+        || {
+            let results = fetch_all(call, addr, &paths, |addr, paths| {
+                fetch_concurrent(addr, paths, 3)
+            });
+            assert_results_match(call, &paths, &results);
+        },
+        |elapsed| elapsed.div_duration_f64(sequential_floor) < max_fraction_of_floor,
+    );
     grader::harness::metric("fetch_6_paths_sequential_units", in_units(one_by_one));
     grader::harness::metric("fetch_6_paths_3_threads_units", in_units(concurrently));
-    grader::harness::metric("fetch_speedup_3_threads", 1.0 / ratio);
+    grader::harness::metric(
+        "fetch_speedup_3_threads",
+        one_by_one.div_duration_f64(concurrently),
+    );
     assert!(
-        ratio < 0.6,
-        "downloads did not overlap: 6 downloads on 3 threads took {:.1} units, {ratio:.2} of \
-         the {:.1} units they take one after another; expected about a third (2 units)",
+        concurrently.div_duration_f64(sequential_floor) < max_fraction_of_floor,
+        "downloads did not overlap: 6 downloads on 3 threads took {:.1} units at best in \
+         {TIMING_ATTEMPTS} tries; one after another they take at least 6 units (measured now: \
+         {:.1}); with 3 threads about 2",
         in_units(concurrently),
         in_units(one_by_one)
     );

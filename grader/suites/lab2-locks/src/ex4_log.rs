@@ -1,0 +1,192 @@
+//! Exercise 4, `SharedLog::log`: whole lines, none lost.
+//!
+//! Two bug classes, one test each, so that a failure says which: a line
+//! written in pieces under separate lock acquisitions gets another thread's
+//! text inside it (interleaved), and a writer that gives up when the sink
+//! is busy (`try_lock`) drops lines (lost). Under exploration two threads
+//! write two lines each; on real threads eight write 500 each, and a sink
+//! that fails must see its error passed on.
+
+/// The lines a scenario expects, sorted.
+fn expected_lines(n_threads: usize, lines_each: usize) -> Vec<String> {
+    let mut lines: Vec<String> = (0..n_threads)
+        .flat_map(|thread_idx| {
+            (0..lines_each).map(move |line_idx| format!("thread-{thread_idx}: line {line_idx}"))
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Real threads: many writers, and a failing sink.
+#[cfg(not(feature = "explore"))]
+pub mod real_threads {
+    use std::io::{self, Write};
+
+    use lab2_locks::SharedLog;
+    use labsync::thread;
+
+    use super::expected_lines;
+    use crate::support::real::{call_graded, call_graded_within};
+
+    /// A sink whose every write fails.
+    struct BrokenSink;
+
+    impl Write for BrokenSink {
+        fn write(&mut self, _bytes: &[u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk full"))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    pub fn log_from_eight_threads_keeps_all_4000_lines_whole() {
+        const N_THREADS: usize = 8;
+        const LINES_EACH: usize = 500;
+        let (text, errors) = call_graded_within(
+            "8 threads x 500 calls to SharedLog::log",
+            "a lock that is never released?",
+            || {
+                let log = SharedLog::new(Vec::new());
+                let errors: Vec<io::Error> = thread::scope(|scope| {
+                    let writers: Vec<_> = (0..N_THREADS)
+                        .map(|thread_idx| {
+                            let log = &log;
+                            scope.spawn(move || {
+                                (0..LINES_EACH)
+                                    .filter_map(|line_idx| {
+                                        log.log(
+                                            &format!("thread-{thread_idx}"),
+                                            &format!("line {line_idx}"),
+                                        )
+                                        .err()
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
+                        })
+                        .collect();
+                    writers
+                        .into_iter()
+                        .flat_map(|writer| {
+                            writer
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        })
+                        .collect()
+                });
+                (
+                    String::from_utf8_lossy(&log.into_inner()).into_owned(),
+                    errors,
+                )
+            },
+        );
+        assert!(
+            errors.is_empty(),
+            "wrong result: log returned {} errors writing to a Vec<u8>",
+            errors.len()
+        );
+        let expected = expected_lines(N_THREADS, LINES_EACH);
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.sort_unstable();
+        if let Some(broken) = lines.iter().find(|line| {
+            expected
+                .binary_search_by(|want| want.as_str().cmp(line))
+                .is_err()
+        }) {
+            panic!(
+                "interleaved line: the sink holds {broken:?}, which is not a line any thread wrote - \
+                 write the whole line under one guard"
+            );
+        }
+        assert_eq!(
+            lines.len(),
+            expected.len(),
+            "lost line: 8 threads wrote {} lines, the sink holds {}",
+            expected.len(),
+            lines.len()
+        );
+        assert!(
+            text.ends_with('\n'),
+            "wrong result: every line must end with a newline"
+        );
+
+        let broken_log = SharedLog::new(BrokenSink);
+        let outcome = call_graded("SharedLog::log into a failing sink", || {
+            broken_log.log("main", "hello")
+        });
+        assert!(
+            outcome.is_err(),
+            "wrong result: the sink failed (\"disk full\") but log returned Ok - pass the sink's \
+             error on"
+        );
+    }
+}
+
+/// Schedule exploration: two threads, two lines each.
+#[cfg(feature = "explore")]
+pub mod explored {
+    use lab2_locks::SharedLog;
+    use labsync::sync::Arc;
+    use labsync::thread;
+
+    use super::expected_lines;
+    use crate::support::explored::explore;
+
+    /// Two threads log two lines each; returns the sink's text.
+    fn two_threads_log_two_lines() -> String {
+        let log = Arc::new(SharedLog::new(Vec::new()));
+        let writers: Vec<_> = (0..2)
+            .map(|thread_idx| {
+                let log = Arc::clone(&log);
+                thread::spawn(move || {
+                    for line_idx in 0..2 {
+                        log.log(&format!("thread-{thread_idx}"), &format!("line {line_idx}"))
+                            .expect("writing to a Vec<u8> cannot fail");
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().expect("a writing thread panicked");
+        }
+        let log = Arc::try_unwrap(log)
+            .unwrap_or_else(|_| panic!("the writers are done, the log has one owner"));
+        String::from_utf8_lossy(&log.into_inner()).into_owned()
+    }
+
+    pub fn log_lines_are_never_interleaved_under_any_schedule() {
+        explore("a thread panicked inside SharedLog::log", || {
+            let text = two_threads_log_two_lines();
+            let expected = expected_lines(2, 2);
+            for line in text.lines() {
+                assert!(
+                    expected.iter().any(|want| want == line),
+                    "interleaved line: two threads logging at once produced {text:?}; the line \
+                     {line:?} mixes the two - write the whole line under one guard"
+                );
+            }
+        });
+    }
+
+    pub fn log_loses_no_line_under_any_schedule() {
+        explore("a thread panicked inside SharedLog::log", || {
+            let text = two_threads_log_two_lines();
+            let expected_bytes: usize =
+                expected_lines(2, 2).iter().map(|line| line.len() + 1).sum();
+            assert!(
+                text.len() >= expected_bytes,
+                "lost line: two threads logged 2 lines each ({expected_bytes} bytes) and the sink \
+                 holds {text:?} - wait for the lock (`lock`), never skip a line because the sink is \
+                 busy (`try_lock`)"
+            );
+            assert_eq!(
+                text.len(),
+                expected_bytes,
+                "wrong result: two threads logged 2 lines each ({expected_bytes} bytes) and the sink \
+                 holds more: {text:?}"
+            );
+        });
+    }
+}

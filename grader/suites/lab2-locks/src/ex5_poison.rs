@@ -1,0 +1,215 @@
+//! Exercise 5, `Ledger`: a panic inside a critical section leaves no trace,
+//! reaches its caller, and does not stop anyone else.
+//!
+//! Poisoning needs real panics, which the schedule explorer counts as
+//! failures wherever they happen, so the poisoning tests run on real
+//! threads. They are deterministic all the same: the panicking update is
+//! joined before the next step. Exploration checks the other half of the
+//! policy: an update that works on a copy must still hold the lock from
+//! the copy to the store, or concurrent updates are lost.
+//!
+//! Every panic these tests cause on purpose says "on purpose" in its
+//! message, so that it is not mistaken for the bug when a test fails.
+
+/// Real threads: panics inside `update`.
+#[cfg(not(feature = "explore"))]
+pub mod real_threads {
+    use std::panic::{self, AssertUnwindSafe};
+
+    use lab2_locks::Ledger;
+    use labsync::sync::Arc;
+    use labsync::thread;
+
+    use crate::support::panic_text;
+    use crate::support::real::call_graded_within;
+
+    /// On another thread, runs an update that takes 30 out of entry 0 and
+    /// panics before putting it anywhere; fails the test if that update
+    /// does not panic.
+    fn crash_half_way_through_a_transfer(ledger: &Arc<Ledger>) {
+        let ledger = Arc::clone(ledger);
+        let crashed = call_graded_within(
+            "a ledger.update(...) that panics half-way, on another thread",
+            "a lock that is never released?",
+            move || {
+                thread::spawn(move || {
+                    ledger.update(|balances| {
+                        balances[0] -= 30;
+                        panic!("the change panicked half-way through a transfer, on purpose");
+                    })
+                })
+                .join()
+                .is_err()
+            },
+        );
+        assert!(
+            crashed,
+            "wrong result: a change that panicked inside update did not panic for its caller - the \
+             panic must reach the caller of update"
+        );
+    }
+
+    /// Calls `body`, turning a panic into a "poisoning not handled" failure.
+    fn after_a_panic<R>(call: &str, body: impl FnOnce() -> R) -> R {
+        match panic::catch_unwind(AssertUnwindSafe(body)) {
+            Ok(result) => result,
+            Err(payload) => panic!("{}", poisoning_failure(call, &panic_text(payload.as_ref()))),
+        }
+    }
+
+    /// The failure message for `call` panicking with `message` after
+    /// another update panicked; a stub's panic is not a poisoning bug.
+    fn poisoning_failure(call: &str, message: &str) -> String {
+        if message.contains("not yet implemented") {
+            return format!("{call} panicked: {message}");
+        }
+        format!(
+            "poisoning not handled: {call}, called after another thread's update panicked, \
+             panicked too: {message} - one crash must not become many; take the guard from the \
+             PoisonError (the data is consistent under the all-or-nothing policy)"
+        )
+    }
+
+    pub fn update_still_works_after_another_update_panicked() {
+        let ledger = Arc::new(Ledger::new(vec![100, 0]));
+        crash_half_way_through_a_transfer(&ledger);
+        let balances = after_a_panic("ledger.balances()", || ledger.balances());
+        assert_eq!(
+            balances.len(),
+            2,
+            "wrong result: the ledger has lost entries: {balances:?}"
+        );
+        let returned = after_a_panic("ledger.update(...)", || {
+            ledger.update(|balances| {
+                balances[1] += 5;
+                "done"
+            })
+        });
+        assert_eq!(
+            returned, "done",
+            "wrong result: update must return what the change returned"
+        );
+        let after = after_a_panic("ledger.balances()", || ledger.balances());
+        assert_eq!(
+            after[1], 5,
+            "wrong result: an update after the panic was not kept: the balances are {after:?}"
+        );
+    }
+
+    pub fn a_panicking_update_leaves_no_half_done_change() {
+        let ledger = Arc::new(Ledger::new(vec![100, 0]));
+        crash_half_way_through_a_transfer(&ledger);
+        let balances = after_a_panic("ledger.balances()", || ledger.balances());
+        assert_eq!(
+            balances,
+            [100, 0],
+            "half-done change kept: a change that took 30 out of entry 0 and panicked before \
+             putting it anywhere left {balances:?}, expected [100, 0] untouched - let the change \
+             work on a copy and store the copy only when the change returns"
+        );
+    }
+
+    pub fn threads_keep_updating_while_others_panic_inside_the_lock() {
+        const GOOD_UPDATES_EACH: i64 = 1_000;
+        const CRASHES: usize = 20;
+        let balances = call_graded_within(
+            "2 threads x 1000 updates while a third thread's updates panic",
+            "a lock that is never released? (a panic inside the change must not leave the ledger \
+             locked)",
+            || {
+                // Entries 0 and 1 trade 1 back and forth; entry 2 counts the
+                // updates that completed.
+                let ledger = Arc::new(Ledger::new(vec![1000, 1000, 0]));
+                let traders: Vec<_> = [(0, 1), (1, 0)]
+                    .into_iter()
+                    .map(|(from, to)| {
+                        let ledger = Arc::clone(&ledger);
+                        thread::spawn(move || {
+                            for _ in 0..GOOD_UPDATES_EACH {
+                                ledger.update(|balances| {
+                                    balances[from] -= 1;
+                                    balances[to] += 1;
+                                    balances[2] += 1;
+                                });
+                            }
+                        })
+                    })
+                    .collect();
+                let crasher = {
+                    let ledger = Arc::clone(&ledger);
+                    thread::spawn(move || {
+                        for _ in 0..CRASHES {
+                            let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+                                ledger.update(|balances| {
+                                    balances[0] -= 500;
+                                    balances[2] += 1;
+                                    panic!("a change panicked half-way, on purpose");
+                                })
+                            }));
+                            thread::yield_now();
+                        }
+                    })
+                };
+                let crasher_outcome = crasher.join();
+                for trader in traders {
+                    if let Err(payload) = trader.join() {
+                        let message = panic_text(payload.as_ref());
+                        panic!(
+                            "{}",
+                            poisoning_failure("a trading thread's ledger.update(...)", &message)
+                        );
+                    }
+                }
+                if let Err(payload) = crasher_outcome {
+                    let message = panic_text(payload.as_ref());
+                    panic!(
+                        "{}",
+                        poisoning_failure("the crashing thread's ledger.update(...)", &message)
+                    );
+                }
+                after_a_panic("ledger.balances()", || ledger.balances())
+            },
+        );
+        let expected = [1000, 1000, 2 * GOOD_UPDATES_EACH];
+        assert_eq!(
+            balances, expected,
+            "half-done change kept: after 2000 completed updates and {CRASHES} that panicked \
+             half-way the ledger holds {balances:?}, expected {expected:?} - completed updates \
+             must all be kept, panicked ones must leave no trace"
+        );
+    }
+}
+
+/// Schedule exploration: two threads updating at once.
+#[cfg(feature = "explore")]
+pub mod explored {
+    use lab2_locks::Ledger;
+    use labsync::sync::Arc;
+    use labsync::thread;
+
+    use crate::support::explored::explore;
+
+    pub fn updates_from_two_threads_are_all_kept_under_any_schedule() {
+        explore("a thread panicked inside Ledger::update", || {
+            let ledger = Arc::new(Ledger::new(vec![0, 0]));
+            let other = {
+                let ledger = Arc::clone(&ledger);
+                thread::spawn(move || {
+                    ledger.update(|balances| balances[0] += 1);
+                    ledger.update(|balances| balances[1] += 1);
+                })
+            };
+            ledger.update(|balances| balances[0] += 1);
+            ledger.update(|balances| balances[1] += 1);
+            other.join().expect("the updating thread panicked");
+            let balances = ledger.balances();
+            assert_eq!(
+                balances,
+                [2, 2],
+                "lost update: two threads each added 1 to both entries and the ledger holds \
+                 {balances:?}, expected [2, 2] - hold the lock from copying the balances to \
+                 storing the changed copy"
+            );
+        });
+    }
+}

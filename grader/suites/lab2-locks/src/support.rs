@@ -1,0 +1,136 @@
+//! Helpers shared by the lab 2 suite's tests: calling graded code with
+//! context and a time limit (real threads), and exploring a scenario so
+//! that every failure names its bug class (schedule exploration).
+//!
+//! Graded code may panic (a `todo!()` stub does), deadlock (a transfer that
+//! locks in the wrong order) or panic on another thread (a worker that pops
+//! an empty list). These helpers turn each into a failure that says which
+//! call went wrong and what kind of bug that usually is. They never decide
+//! whether a result is right; the tests do.
+
+use std::any::Any;
+
+/// The text of a panic payload (`panic!` carries a `&str` or a `String`).
+pub fn panic_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "<a panic without a text message>".to_owned()
+    }
+}
+
+/// Real threads: calls with a context, and calls that may hang.
+#[cfg(not(feature = "explore"))]
+pub mod real {
+    use std::panic::{self, AssertUnwindSafe};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::panic_text;
+
+    /// How long a call to graded code may take before the test calls it
+    /// hung. Every guarded call takes well under a second when correct,
+    /// also on a loaded two-core machine.
+    pub const HANG_LIMIT: Duration = Duration::from_secs(10);
+
+    /// Runs graded code and, if it panics, fails the test with a message
+    /// that starts with `call` (how the code was called).
+    pub fn call_graded<R>(call: &str, body: impl FnOnce() -> R) -> R {
+        match panic::catch_unwind(AssertUnwindSafe(body)) {
+            Ok(result) => result,
+            Err(payload) => panic!("{call} panicked: {}", panic_text(payload.as_ref())),
+        }
+    }
+
+    /// Like [`call_graded`], but on a helper thread, failing the test if the
+    /// call has not returned after [`HANG_LIMIT`]; `hang_hint` names the
+    /// likely cause. A hung helper thread is left behind: the test process
+    /// ends right after the test.
+    pub fn call_graded_within<R: Send + 'static>(
+        call: &str,
+        hang_hint: &str,
+        body: impl FnOnce() -> R + Send + 'static,
+    ) -> R {
+        let (result_sender, result_receiver) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("graded-call".to_owned())
+            .spawn(move || {
+                let outcome = panic::catch_unwind(AssertUnwindSafe(body))
+                    .map_err(|payload| panic_text(payload.as_ref()));
+                // The test may have given up already; then nobody listens.
+                let _ = result_sender.send(outcome);
+            })
+            .expect("the suite could not start a helper thread");
+        match result_receiver.recv_timeout(HANG_LIMIT) {
+            Ok(Ok(result)) => result,
+            Ok(Err(message)) => panic!("{call} panicked: {message}"),
+            Err(_) => panic!(
+                "hang: {call} did not return within {} s; {hang_hint}",
+                HANG_LIMIT.as_secs()
+            ),
+        }
+    }
+}
+
+/// Schedule exploration with failures that name their bug class.
+#[cfg(feature = "explore")]
+pub mod explored {
+    use std::panic::{self, AssertUnwindSafe};
+
+    use explorer::Exploration;
+
+    use super::panic_text;
+
+    /// How failure messages that already name their bug class begin: the
+    /// classes the explorer recognises itself, a stub, and the classes this
+    /// suite's assertions name. Any other failure is a panic inside graded
+    /// code, and gets the test's hint in front.
+    const NAMED_FAILURES: &[&str] = &[
+        "deadlock or lost wake-up",
+        "livelock",
+        "a std::sync or std::thread type",
+        "not yet implemented",
+        "lost update",
+        "check-then-act",
+        "overdraft",
+        "money in flight",
+        "money created or lost",
+        "wrong result",
+        "interleaved line",
+        "lost line",
+        "too many seated",
+        "missed meal",
+    ];
+
+    /// Explores `scenario` with the default [`Exploration`]; see
+    /// [`explore_with`].
+    pub fn explore(
+        when_graded_code_panics: &'static str,
+        scenario: impl Fn() + Send + Sync + 'static,
+    ) {
+        explore_with(Exploration::default(), when_graded_code_panics, scenario);
+    }
+
+    /// Explores `scenario` under `exploration`. A failure whose message does
+    /// not name a bug class (graded code panicked on one of the scenario's
+    /// threads: `unwrap` on `None`, an arithmetic overflow) is reported as
+    /// `"{when_graded_code_panics}: {message}"`.
+    pub fn explore_with(
+        exploration: Exploration,
+        when_graded_code_panics: &'static str,
+        scenario: impl Fn() + Send + Sync + 'static,
+    ) {
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| exploration.run(scenario)));
+        let Err(payload) = outcome else { return };
+        let message = panic_text(payload.as_ref());
+        if NAMED_FAILURES
+            .iter()
+            .any(|class| message.starts_with(class))
+        {
+            panic::resume_unwind(payload);
+        }
+        panic!("{when_graded_code_panics}: {message}");
+    }
+}

@@ -1,0 +1,150 @@
+//! Exercise 5, `Event`: one `set` wakes every waiting thread, and no waiter
+//! returns before the `set` (explored); `set`, `clear`, `is_set` and `wait`
+//! on a set event, and `wait_timeout` both ways (native).
+
+/// Under the schedule explorer.
+#[cfg(feature = "explore")]
+pub mod explored {
+    use explorer::explore;
+    use lab3_semaphores::Event;
+    use labsync::sync::Arc;
+    use labsync::sync::atomic::{AtomicBool, Ordering};
+    use labsync::thread;
+
+    pub fn event_set_wakes_every_waiting_thread() {
+        // Two workers wait for "initialised"; the master sets it once. With
+        // notify_one only one worker wakes up and the other sleeps forever:
+        // the explorer reports a deadlock or lost wake-up.
+        explore(|| {
+            let initialised = Arc::new(Event::new());
+            let set_was_called = Arc::new(AtomicBool::new(false));
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    let (initialised, set_was_called) =
+                        (Arc::clone(&initialised), Arc::clone(&set_was_called));
+                    thread::spawn(move || {
+                        initialised.wait();
+                        assert!(
+                            set_was_called.load(Ordering::SeqCst),
+                            "Event::wait returned before anybody called set: wait must block \
+                             while the flag is cleared"
+                        );
+                    })
+                })
+                .collect();
+            set_was_called.store(true, Ordering::SeqCst);
+            initialised.set();
+            for worker in workers {
+                worker.join().unwrap();
+            }
+            assert!(initialised.is_set(), "is_set() is false after set()");
+        });
+    }
+}
+
+/// Real threads and real time.
+#[cfg(not(feature = "explore"))]
+pub mod native {
+    use std::sync::Arc;
+    use std::thread::sleep;
+    use std::time::Duration;
+
+    use lab3_semaphores::Event;
+    use labkit::{measure, unit, units};
+
+    use crate::support::{call_graded_within, in_units};
+
+    pub fn event_flag_can_be_set_cleared_and_read() {
+        let seen = call_graded_within(
+            "new / is_set / set / wait / clear on one thread",
+            "wait() on a set event must return at once",
+            || {
+                let event = Event::new();
+                let fresh = event.is_set();
+                event.set();
+                let after_set = event.is_set();
+                event.wait();
+                let wait_timeout_when_set = event.wait_timeout(Duration::ZERO);
+                event.set();
+                let after_second_set = event.is_set();
+                event.clear();
+                let after_clear = event.is_set();
+                let wait_timeout_when_clear = event.wait_timeout(Duration::ZERO);
+                let default_is_clear = !Event::default().is_set();
+                [
+                    fresh,
+                    after_set,
+                    wait_timeout_when_set,
+                    after_second_set,
+                    after_clear,
+                    wait_timeout_when_clear,
+                    default_is_clear,
+                ]
+            },
+        );
+        assert_eq!(
+            seen,
+            [false, true, true, true, false, false, true],
+            "expected [new: cleared, after set: set, wait_timeout(0) on a set event: true, set \
+             twice: still set, after clear: cleared, wait_timeout(0) on a cleared event: false, \
+             Event::default() is cleared]"
+        );
+    }
+
+    pub fn event_wait_timeout_gives_up_after_about_the_timeout() {
+        let timeout = units(5);
+        let (was_set, elapsed) = call_graded_within(
+            "Event::new().wait_timeout(5 units)",
+            "wait_timeout must give up when the timeout has passed",
+            move || {
+                let event = Event::new();
+                measure(|| event.wait_timeout(timeout))
+            },
+        );
+        let ratio = elapsed.div_duration_f64(timeout);
+        grader::harness::metric("wait_timeout_elapsed_over_timeout", ratio);
+        assert!(!was_set, "wait_timeout returned true, but nobody set the event");
+        assert!(
+            ratio >= 0.9,
+            "gave up too early: wait_timeout(5 units) returned after {:.2} units ({ratio:.2}x the \
+             timeout)",
+            in_units(elapsed)
+        );
+        assert!(
+            ratio <= 3.0,
+            "gave up too late: wait_timeout(5 units) returned after {:.2} units ({ratio:.2}x the \
+             timeout)",
+            in_units(elapsed)
+        );
+    }
+
+    pub fn event_wait_timeout_returns_as_soon_as_the_event_is_set() {
+        let timeout = units(100);
+        let (was_set, elapsed) = call_graded_within(
+            "wait_timeout(100 units) while another thread sets the event after 1 unit",
+            "set never woke wait_timeout",
+            move || {
+                let event = Arc::new(Event::new());
+                let setter = {
+                    let event = Arc::clone(&event);
+                    std::thread::spawn(move || {
+                        sleep(unit());
+                        event.set();
+                    })
+                };
+                let outcome = measure(|| event.wait_timeout(timeout));
+                setter.join().unwrap();
+                outcome
+            },
+        );
+        assert!(was_set, "wait_timeout returned false although the event was set during the wait");
+        let ratio = elapsed.div_duration_f64(timeout);
+        grader::harness::metric("wait_timeout_woken_after_units", in_units(elapsed));
+        assert!(
+            ratio < 0.5,
+            "wait_timeout was not woken by set: it returned after {:.1} units, though the event \
+             was set after 1 unit (timeout 100 units)",
+            in_units(elapsed)
+        );
+    }
+}
