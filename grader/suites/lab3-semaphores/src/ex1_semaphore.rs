@@ -49,12 +49,15 @@ pub mod explored {
                                     semaphore.release();
                                 }
                                 1 => {
-                                    let permit = graded("Semaphore::permit()", || semaphore.permit());
+                                    let permit =
+                                        graded("Semaphore::permit()", || semaphore.permit());
                                     inside_with_me("permit");
                                     drop(permit);
                                 }
                                 _ => {
-                                    if graded("Semaphore::try_acquire()", || semaphore.try_acquire()) {
+                                    if graded("Semaphore::try_acquire()", || {
+                                        semaphore.try_acquire()
+                                    }) {
                                         inside_with_me("try_acquire");
                                         semaphore.release();
                                     }
@@ -121,7 +124,11 @@ pub mod native {
             "try_acquire must return false at once when no permit is free, never wait",
             || {
                 let semaphore = Semaphore::new(2);
-                let taken = [semaphore.try_acquire(), semaphore.try_acquire(), semaphore.try_acquire()];
+                let taken = [
+                    semaphore.try_acquire(),
+                    semaphore.try_acquire(),
+                    semaphore.try_acquire(),
+                ];
                 (taken, semaphore.available_permits())
             },
         );
@@ -130,7 +137,10 @@ pub mod native {
             [true, true, false],
             "a semaphore of 2 must give exactly 2 permits to try_acquire"
         );
-        assert_eq!(left, 0, "after taking both permits, available_permits() should be 0");
+        assert_eq!(
+            left, 0,
+            "after taking both permits, available_permits() should be 0"
+        );
 
         let after_release = call_graded_within(
             "release() then try_acquire() on an empty Semaphore::new(1)",
@@ -140,7 +150,11 @@ pub mod native {
                 assert!(semaphore.try_acquire());
                 let while_empty = semaphore.try_acquire();
                 semaphore.release();
-                (while_empty, semaphore.try_acquire(), Semaphore::new(0).try_acquire())
+                (
+                    while_empty,
+                    semaphore.try_acquire(),
+                    Semaphore::new(0).try_acquire(),
+                )
             },
         );
         assert_eq!(
@@ -162,7 +176,10 @@ pub mod native {
         );
         let ratio = elapsed.div_duration_f64(timeout);
         grader::harness::metric("acquire_timeout_elapsed_over_timeout", ratio);
-        assert!(!got_one, "acquire_timeout returned true, but no permit was ever released");
+        assert!(
+            !got_one,
+            "acquire_timeout returned true, but no permit was ever released"
+        );
         assert!(
             ratio >= 0.9,
             "gave up too early: acquire_timeout(5 units) returned after {:.2} units ({ratio:.2}x \
@@ -179,7 +196,12 @@ pub mod native {
         let zero = call_graded_within(
             "acquire_timeout(0) on Semaphore::new(0) and Semaphore::new(1)",
             "a zero timeout must not wait",
-            || (Semaphore::new(0).acquire_timeout(Duration::ZERO), Semaphore::new(1).acquire_timeout(Duration::ZERO)),
+            || {
+                (
+                    Semaphore::new(0).acquire_timeout(Duration::ZERO),
+                    Semaphore::new(1).acquire_timeout(Duration::ZERO),
+                )
+            },
         );
         assert_eq!(
             zero,
@@ -210,7 +232,10 @@ pub mod native {
                 outcome
             },
         );
-        assert!(got_one, "acquire_timeout returned false although a permit was released during the wait");
+        assert!(
+            got_one,
+            "acquire_timeout returned false although a permit was released during the wait"
+        );
         let ratio = elapsed.div_duration_f64(timeout);
         grader::harness::metric("acquire_timeout_woken_after_units", in_units(elapsed));
         assert!(
@@ -239,11 +264,22 @@ pub mod native {
                     })
                 };
                 let holder_panicked = holder.join().is_err();
-                (taken_while_held, after_drop, semaphore.available_permits(), holder_panicked)
+                (
+                    taken_while_held,
+                    after_drop,
+                    semaphore.available_permits(),
+                    holder_panicked,
+                )
             },
         );
-        assert!(!taken_while_held, "try_acquire got a permit while the only one was held by a guard");
-        assert_eq!(after_drop, 1, "dropping the permit guard did not give the permit back");
+        assert!(
+            !taken_while_held,
+            "try_acquire got a permit while the only one was held by a guard"
+        );
+        assert_eq!(
+            after_drop, 1,
+            "dropping the permit guard did not give the permit back"
+        );
         assert!(holder_panicked, "the holder thread was expected to panic");
         assert_eq!(
             after_panic, 1,

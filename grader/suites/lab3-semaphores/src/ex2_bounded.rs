@@ -23,7 +23,9 @@ pub mod explored {
                     thread::spawn(move || {
                         for _ in 0..2 {
                             let got_in = if thread_idx == 2 {
-                                graded("BoundedSemaphore::try_acquire()", || semaphore.try_acquire())
+                                graded("BoundedSemaphore::try_acquire()", || {
+                                    semaphore.try_acquire()
+                                })
                             } else {
                                 graded("BoundedSemaphore::acquire()", || semaphore.acquire());
                                 true
@@ -113,12 +115,31 @@ pub mod native {
                 let back_two = semaphore.release();
                 let one_too_many = semaphore.release();
                 let left_at_end = semaphore.available_permits();
-                let third_try = [semaphore.try_acquire(), semaphore.try_acquire(), semaphore.try_acquire()];
-                (extra_at_start, left_after_refusal, back_one, back_two, one_too_many, left_at_end, third_try)
+                let third_try = [
+                    semaphore.try_acquire(),
+                    semaphore.try_acquire(),
+                    semaphore.try_acquire(),
+                ];
+                (
+                    extra_at_start,
+                    left_after_refusal,
+                    back_one,
+                    back_two,
+                    one_too_many,
+                    left_at_end,
+                    third_try,
+                )
             },
         );
-        let (extra_at_start, left_after_refusal, back_one, back_two, one_too_many, left_at_end, tries) =
-            steps;
+        let (
+            extra_at_start,
+            left_after_refusal,
+            back_one,
+            back_two,
+            one_too_many,
+            left_at_end,
+            tries,
+        ) = steps;
         let refused = Err(TooManyReleases { permits: 2 });
         assert_eq!(
             extra_at_start, refused,
@@ -137,7 +158,10 @@ pub mod native {
             one_too_many, refused,
             "released more often than acquired: the third release must be refused"
         );
-        assert_eq!(left_at_end, 2, "the count must never go above the initial 2");
+        assert_eq!(
+            left_at_end, 2,
+            "the count must never go above the initial 2"
+        );
         assert_eq!(
             tries,
             [true, true, false],
@@ -147,7 +171,12 @@ pub mod native {
         let empty = call_graded_within(
             "BoundedSemaphore::new(0).release()",
             "a single thread never needs to wait here",
-            || (BoundedSemaphore::new(0).release(), BoundedSemaphore::new(0).try_acquire()),
+            || {
+                (
+                    BoundedSemaphore::new(0).release(),
+                    BoundedSemaphore::new(0).try_acquire(),
+                )
+            },
         );
         assert_eq!(
             empty,

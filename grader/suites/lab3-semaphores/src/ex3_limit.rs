@@ -72,7 +72,12 @@ pub mod native {
         let (empty, few) = call_graded_within(
             "run_limited(vec![], 2, f) and run_limited(vec![1, 2], 5, f)",
             "run_limited never returned",
-            || (run_limited(Vec::<u32>::new(), 2, |job| job), run_limited(vec![1_u32, 2], 5, |job| job + 100)),
+            || {
+                (
+                    run_limited(Vec::<u32>::new(), 2, |job| job),
+                    run_limited(vec![1_u32, 2], 5, |job| job + 100),
+                )
+            },
         );
         assert_eq!(empty, Vec::<u32>::new(), "no jobs, no outputs");
         assert_eq!(few, vec![101, 102], "two jobs with five permits");
@@ -121,14 +126,22 @@ pub mod native {
         let jobs = || vec![1_u32, 2, 3];
         let run = |max_at_once: usize| {
             let (outputs, elapsed) = measure(|| {
-                call_graded_within("run_limited([1, 2, 3] units, ...)", "run_limited never returned", move || {
-                    run_limited(jobs(), max_at_once, |job_units| {
-                        sleep(units(job_units));
-                        job_units
-                    })
-                })
+                call_graded_within(
+                    "run_limited([1, 2, 3] units, ...)",
+                    "run_limited never returned",
+                    move || {
+                        run_limited(jobs(), max_at_once, |job_units| {
+                            sleep(units(job_units));
+                            job_units
+                        })
+                    },
+                )
             });
-            assert_eq!(outputs, jobs(), "run_limited([1, 2, 3], {max_at_once}, sleep) outputs");
+            assert_eq!(
+                outputs,
+                jobs(),
+                "run_limited([1, 2, 3], {max_at_once}, sleep) outputs"
+            );
             elapsed
         };
         let with_two = run(2);

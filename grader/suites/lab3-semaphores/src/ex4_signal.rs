@@ -72,6 +72,9 @@ pub mod native {
             "a step ran on the calling thread: run_in_order must start a thread for each step \
              (the lesson is signalling between two threads)"
         );
-        assert_ne!(first, second, "both steps ran on the same thread; each needs its own");
+        assert_ne!(
+            first, second,
+            "both steps ran on the same thread; each needs its own"
+        );
     }
 }

@@ -103,7 +103,10 @@ pub mod native {
         );
         let ratio = elapsed.div_duration_f64(timeout);
         grader::harness::metric("wait_timeout_elapsed_over_timeout", ratio);
-        assert!(!was_set, "wait_timeout returned true, but nobody set the event");
+        assert!(
+            !was_set,
+            "wait_timeout returned true, but nobody set the event"
+        );
         assert!(
             ratio >= 0.9,
             "gave up too early: wait_timeout(5 units) returned after {:.2} units ({ratio:.2}x the \
@@ -137,7 +140,10 @@ pub mod native {
                 outcome
             },
         );
-        assert!(was_set, "wait_timeout returned false although the event was set during the wait");
+        assert!(
+            was_set,
+            "wait_timeout returned false although the event was set during the wait"
+        );
         let ratio = elapsed.div_duration_f64(timeout);
         grader::harness::metric("wait_timeout_woken_after_units", in_units(elapsed));
         assert!(

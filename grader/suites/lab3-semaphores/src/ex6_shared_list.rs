@@ -50,8 +50,10 @@ pub mod explored {
             producer.join().unwrap();
             closing.store(true, Ordering::SeqCst);
             list.close();
-            let mut taken: Vec<u32> =
-                consumers.into_iter().flat_map(|consumer| consumer.join().unwrap()).collect();
+            let mut taken: Vec<u32> = consumers
+                .into_iter()
+                .flat_map(|consumer| consumer.join().unwrap())
+                .collect();
             taken.sort_unstable();
             assert_eq!(
                 taken,
@@ -75,7 +77,10 @@ pub mod explored {
             list.close();
             for consumer in consumers {
                 let taken = consumer.join().unwrap();
-                assert_eq!(taken, None, "take() on a closed, empty list must return None");
+                assert_eq!(
+                    taken, None,
+                    "take() on a closed, empty list must return None"
+                );
             }
         });
     }

@@ -83,7 +83,11 @@ pub mod explored {
                         "mutual exclusion broken: the stranger got in while the owner was inside"
                     );
                     occupancy.leave();
-                    assert_eq!(lock.release(), Ok(()), "the stranger's release of its own lock");
+                    assert_eq!(
+                        lock.release(),
+                        Ok(()),
+                        "the stranger's release of its own lock"
+                    );
                 })
             };
             tried.recv().unwrap();
@@ -118,13 +122,23 @@ pub mod native {
                 lock.acquire();
                 lock.acquire();
                 let held = lock.is_held_by_current_thread();
-                let releases = [lock.release(), lock.release(), lock.release(), lock.release()];
+                let releases = [
+                    lock.release(),
+                    lock.release(),
+                    lock.release(),
+                    lock.release(),
+                ];
                 (fresh, held, releases, lock.is_held_by_current_thread())
             },
         );
         assert_eq!(
             owner_steps,
-            (false, true, [Ok(()), Ok(()), Ok(()), Err(RLockError::NotLocked)], false),
+            (
+                false,
+                true,
+                [Ok(()), Ok(()), Ok(()), Err(RLockError::NotLocked)],
+                false
+            ),
             "expected (not held when new, held after 3 acquires, 3 releases Ok then \
              Err(NotLocked), not held at the end)"
         );

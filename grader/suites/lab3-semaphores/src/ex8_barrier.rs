@@ -18,12 +18,17 @@ pub mod explored {
     /// everybody arrived. Returns the number of leaders of each round.
     fn meet(n_threads: usize, n_rounds: usize) -> Vec<usize> {
         let barrier = Arc::new(Barrier::new(n_threads));
-        let arrived: Arc<Vec<AtomicUsize>> = Arc::new((0..n_rounds).map(|_| AtomicUsize::new(0)).collect());
-        let leaders: Arc<Vec<AtomicUsize>> = Arc::new((0..n_rounds).map(|_| AtomicUsize::new(0)).collect());
+        let arrived: Arc<Vec<AtomicUsize>> =
+            Arc::new((0..n_rounds).map(|_| AtomicUsize::new(0)).collect());
+        let leaders: Arc<Vec<AtomicUsize>> =
+            Arc::new((0..n_rounds).map(|_| AtomicUsize::new(0)).collect());
         let threads: Vec<_> = (0..n_threads)
             .map(|_| {
-                let (barrier, arrived, leaders) =
-                    (Arc::clone(&barrier), Arc::clone(&arrived), Arc::clone(&leaders));
+                let (barrier, arrived, leaders) = (
+                    Arc::clone(&barrier),
+                    Arc::clone(&arrived),
+                    Arc::clone(&leaders),
+                );
                 thread::spawn(move || {
                     for round in 0..n_rounds {
                         arrived[round].fetch_add(1, Ordering::SeqCst);
@@ -34,7 +39,11 @@ pub mod explored {
                             n_threads,
                             "{}: in round {} of {n_rounds} a thread got past the barrier after \
                              only {seen} of {n_threads} threads had arrived{}",
-                            if round == 0 { "barrier does not wait" } else { "barrier not reusable" },
+                            if round == 0 {
+                                "barrier does not wait"
+                            } else {
+                                "barrier not reusable"
+                            },
                             round + 1,
                             if round == 0 {
                                 ""
@@ -53,7 +62,10 @@ pub mod explored {
         for thread in threads {
             thread.join().unwrap();
         }
-        leaders.iter().map(|count| count.load(Ordering::SeqCst)).collect()
+        leaders
+            .iter()
+            .map(|count| count.load(Ordering::SeqCst))
+            .collect()
     }
 
     pub fn barrier_holds_every_thread_until_all_have_arrived() {
@@ -104,8 +116,10 @@ pub mod native {
              cannot be reused?)",
             || {
                 let barrier = Barrier::new(N_THREADS);
-                let arrived: Vec<AtomicUsize> = (0..N_ROUNDS).map(|_| AtomicUsize::new(0)).collect();
-                let leaders: Vec<AtomicUsize> = (0..N_ROUNDS).map(|_| AtomicUsize::new(0)).collect();
+                let arrived: Vec<AtomicUsize> =
+                    (0..N_ROUNDS).map(|_| AtomicUsize::new(0)).collect();
+                let leaders: Vec<AtomicUsize> =
+                    (0..N_ROUNDS).map(|_| AtomicUsize::new(0)).collect();
                 let too_early = AtomicUsize::new(0);
                 std::thread::scope(|scope| {
                     for _ in 0..N_THREADS {
@@ -121,7 +135,10 @@ pub mod native {
                         });
                     }
                 });
-                let leaders: Vec<usize> = leaders.iter().map(|count| count.load(Ordering::SeqCst)).collect();
+                let leaders: Vec<usize> = leaders
+                    .iter()
+                    .map(|count| count.load(Ordering::SeqCst))
+                    .collect();
                 (too_early.load(Ordering::SeqCst), leaders)
             },
         );
