@@ -5,11 +5,12 @@
 //! is the faster of two one-thread runs measured in the same test: the
 //! graded function on 1 thread, and a plain loop written by the suite (the
 //! provided `count_down`, or a simple fold) on one spawned thread. Two
-//! threads may take at most 1.5 times the baseline. A correct split passes
-//! that even when the other core of a two-core machine is busy (two threads
-//! then take about as long as one), while threads that fight over a shared
-//! counter or a lock per number are far slower than the plain loop, even in
-//! runs where they happen to get in each other's way only a little.
+//! threads may take at most twice the baseline. A correct split passes that
+//! even when the other core of a two-core machine is busy (two threads then
+//! take about as long as one; with both cores loaded by other builds the
+//! reference measured up to 1.4 times), while threads that fight over a
+//! shared counter or a lock per number take 10 to 80 times the plain loop,
+//! even in runs where they happen to get in each other's way only a little.
 //!
 //! Each time is the fastest of several interleaved runs; a time budget
 //! stops the runs early when the implementation is so slow that more runs
@@ -26,7 +27,7 @@ use rand::{Rng, SeedableRng};
 use crate::support::call_graded;
 
 /// The most two threads may take, as a multiple of the one-thread baseline.
-const MAX_TWO_THREAD_SLOWDOWN: f64 = 1.5;
+const MAX_TWO_THREAD_SLOWDOWN: f64 = 2.0;
 
 /// How many times each variant runs at most; the fastest run counts.
 const N_TIMED_RUNS: usize = 9;
