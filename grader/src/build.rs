@@ -77,6 +77,67 @@ pub fn suite_variants(course_root: &Path, lab: &Lab) -> Result<Vec<SuiteVariant>
     Ok(if explores { vec![SuiteVariant::Native, SuiteVariant::Exploring] } else { vec![SuiteVariant::Native] })
 }
 
+/// The tests a build of a suite registers depend only on the suite's
+/// sources and the variant, never on the implementation. They are
+/// remembered per fingerprint of those sources, so that a run restricted to
+/// some tests can skip a build that holds none of them.
+pub fn cached_listing(course_root: &Path, lab: &Lab, variant: SuiteVariant) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(listing_path(course_root, lab, variant)).ok()?;
+    let cached: CachedListing = serde_json::from_str(&text).ok()?;
+    (cached.fingerprint == suite_fingerprint(&lab.suite_dir(course_root))).then_some(cached.tests)
+}
+
+/// Records what a build of the suite registers; see [`cached_listing`].
+/// Failing to write the cache only costs a build later, so it is not an
+/// error.
+pub fn remember_listing(course_root: &Path, lab: &Lab, variant: SuiteVariant, tests: &[String]) {
+    let cached = CachedListing { fingerprint: suite_fingerprint(&lab.suite_dir(course_root)), tests: tests.to_vec() };
+    let path = listing_path(course_root, lab, variant);
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let text = serde_json::to_vec(&cached).expect("a listing always serializes");
+    let _ = crate::results::write_atomically(&path, &text);
+}
+
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct CachedListing {
+    fingerprint: String,
+    tests: Vec<String>,
+}
+
+fn listing_path(course_root: &Path, lab: &Lab, variant: SuiteVariant) -> PathBuf {
+    let variant = match variant {
+        SuiteVariant::Native => "native",
+        SuiteVariant::Exploring => "explore",
+    };
+    grader_target_dir(course_root).join("listings").join(format!("{}-{variant}.json", lab.id()))
+}
+
+/// A hash of every file's path and contents under the suite's folder.
+fn suite_fingerprint(suite_dir: &Path) -> String {
+    fn visit(dir: &Path, files: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                visit(&path, files);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    visit(suite_dir, &mut files);
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        file.hash(&mut hasher);
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
 /// A hidden suite compiled against one implementation, ready to run.
 #[derive(Debug, Clone)]
 pub struct BuiltSuite {

@@ -105,7 +105,8 @@ pub fn grade(
     }
 
     progress(Progress::Building);
-    let registered = match build_and_list(request, &implementation)? {
+    let is_selected = |name: &str| selected.iter().any(|test| test.name == name);
+    let registered = match build_and_list(request, &implementation, &is_selected)? {
         Ok((registered, build_secs)) => {
             results.build = BuildRecord { ok: true, duration_secs: build_secs, message: String::new() };
             registered
@@ -212,15 +213,24 @@ fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
 /// Every test the suite's builds register, with the binary that holds it.
 type Registered = Vec<(String, PathBuf)>;
 
-/// Builds every variant of the lab's suite against the implementation and
-/// lists their tests; a compile error is returned as the build record.
+/// Builds the variants of the lab's suite against the implementation and
+/// lists their tests; a compile error is returned as the build record. A
+/// variant known (from a cached listing) to hold none of the `wanted`
+/// tests is not built.
 fn build_and_list(
     request: &GradeRequest<'_>,
     implementation: &ImplementationInfo,
+    wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Result<(Registered, f64), BuildRecord>, Error> {
     let mut registered = Vec::new();
     let mut build_secs = 0.0;
-    for variant in build::suite_variants(&request.course.root, request.lab)? {
+    let course_root = &request.course.root;
+    for variant in build::suite_variants(course_root, request.lab)? {
+        if build::cached_listing(course_root, request.lab, variant)
+            .is_some_and(|listed| !listed.iter().any(|name| wanted(name)))
+        {
+            continue;
+        }
         let build_outcome = build::build_suite(&BuildRequest {
             course: request.course,
             lab: request.lab,
@@ -232,9 +242,9 @@ fn build_and_list(
         match build_outcome {
             BuildOutcome::Built(suite) => {
                 build_secs += suite.duration.as_secs_f64();
-                for name in runner::list_tests(&suite.binary)? {
-                    registered.push((name, suite.binary.clone()));
-                }
+                let names = runner::list_tests(&suite.binary)?;
+                build::remember_listing(course_root, request.lab, variant, &names);
+                registered.extend(names.into_iter().map(|name| (name, suite.binary.clone())));
             }
             BuildOutcome::Failed { compiler_output, duration } => {
                 let which = match variant {
@@ -265,7 +275,7 @@ pub fn replay(request: &GradeRequest<'_>, test_name: &str, schedule: Option<&str
         }));
     }
     let implementation = request.implementation.describe(request.course, lab)?;
-    let registered = match build_and_list(request, &implementation)? {
+    let registered = match build_and_list(request, &implementation, &|name| name == test_name)? {
         Ok((registered, _)) => registered,
         Err(failed_build) => {
             return Err(Error::new(ErrorKind::InvalidSubmission {

@@ -225,7 +225,7 @@ impl LabResults {
             implementation: self.implementation.kind.clone(),
             environment: self.environment.clone(),
             build_secs: self.build.duration_secs,
-            tests_secs: self.tests.iter().map(|test| test.duration_secs).sum(),
+            tests_secs: self.tests.iter().map(|test| test.duration_secs).fold(0.0, |total, secs| total + secs),
             tests: self
                 .tests
                 .iter()
