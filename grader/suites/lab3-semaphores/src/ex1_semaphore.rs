@@ -13,7 +13,7 @@ pub mod explored {
     use labsync::sync::Arc;
     use labsync::thread;
 
-    use crate::support::{Occupancy, graded};
+    use crate::support::{Occupancy, Problems, graded};
 
     pub fn semaphore_never_admits_more_threads_than_permits() {
         // Three threads, one permit, two rounds each; each thread takes the
@@ -25,40 +25,49 @@ pub mod explored {
             const PERMITS: usize = 1;
             let semaphore = Arc::new(Semaphore::new(PERMITS));
             let occupancy = Arc::new(Occupancy::default());
+            let problems = Arc::new(Problems::default());
             let threads: Vec<_> = (0..3)
                 .map(|thread_idx| {
-                    let (semaphore, occupancy) = (Arc::clone(&semaphore), Arc::clone(&occupancy));
+                    let (semaphore, occupancy, problems) = (
+                        Arc::clone(&semaphore),
+                        Arc::clone(&occupancy),
+                        Arc::clone(&problems),
+                    );
                     thread::spawn(move || {
+                        let hold_the_permit = |how: &str| {
+                            let inside = occupancy.enter();
+                            if inside > PERMITS {
+                                problems.report(|| {
+                                    format!(
+                                        "over-admission: {inside} threads held a permit at once \
+                                         of a semaphore with {PERMITS} (the last one got in \
+                                         through {how}); checking the count and taking a permit \
+                                         must be one step under the lock, re-checked in a \
+                                         `while` after every wake-up"
+                                    )
+                                });
+                            }
+                            thread::yield_now();
+                            occupancy.leave();
+                        };
                         for _ in 0..2 {
-                            let inside_with_me = |how: &str| {
-                                let inside = occupancy.enter();
-                                assert!(
-                                    inside <= PERMITS,
-                                    "over-admission: {inside} threads held a permit at once of a \
-                                     semaphore with {PERMITS} (the last one got in through {how}); \
-                                     checking the count and taking a permit must be one step \
-                                     under the lock, re-checked in a `while` after every wake-up"
-                                );
-                                thread::yield_now();
-                                occupancy.leave();
-                            };
                             match thread_idx {
                                 0 => {
                                     graded("Semaphore::acquire()", || semaphore.acquire());
-                                    inside_with_me("acquire");
+                                    hold_the_permit("acquire");
                                     semaphore.release();
                                 }
                                 1 => {
                                     let permit =
                                         graded("Semaphore::permit()", || semaphore.permit());
-                                    inside_with_me("permit");
+                                    hold_the_permit("permit");
                                     drop(permit);
                                 }
                                 _ => {
                                     if graded("Semaphore::try_acquire()", || {
                                         semaphore.try_acquire()
                                     }) {
-                                        inside_with_me("try_acquire");
+                                        hold_the_permit("try_acquire");
                                         semaphore.release();
                                     }
                                 }
@@ -70,6 +79,7 @@ pub mod explored {
             for thread in threads {
                 thread.join().unwrap();
             }
+            problems.fail_on_first();
             let left = semaphore.available_permits();
             assert_eq!(
                 left, PERMITS,

@@ -10,16 +10,21 @@ pub mod explored {
     use labsync::sync::Arc;
     use labsync::thread;
 
-    use crate::support::{Occupancy, graded};
+    use crate::support::{Occupancy, Problems, graded};
 
     pub fn bounded_semaphore_never_admits_more_threads_than_permits() {
         explore(|| {
             const PERMITS: usize = 1;
             let semaphore = Arc::new(BoundedSemaphore::new(PERMITS));
             let occupancy = Arc::new(Occupancy::default());
+            let problems = Arc::new(Problems::default());
             let threads: Vec<_> = (0..3)
                 .map(|thread_idx| {
-                    let (semaphore, occupancy) = (Arc::clone(&semaphore), Arc::clone(&occupancy));
+                    let (semaphore, occupancy, problems) = (
+                        Arc::clone(&semaphore),
+                        Arc::clone(&occupancy),
+                        Arc::clone(&problems),
+                    );
                     thread::spawn(move || {
                         for _ in 0..2 {
                             let got_in = if thread_idx == 2 {
@@ -34,20 +39,25 @@ pub mod explored {
                                 continue;
                             }
                             let inside = occupancy.enter();
-                            assert!(
-                                inside <= PERMITS,
-                                "over-admission: {inside} threads held a permit at once of a \
-                                 bounded semaphore with {PERMITS}; re-check the count in a \
-                                 `while` after every wake-up, under the lock"
-                            );
+                            if inside > PERMITS {
+                                problems.report(|| {
+                                    format!(
+                                        "over-admission: {inside} threads held a permit at once \
+                                         of a bounded semaphore with {PERMITS}; re-check the \
+                                         count in a `while` after every wake-up, under the lock"
+                                    )
+                                });
+                            }
                             thread::yield_now();
                             occupancy.leave();
-                            let released = semaphore.release();
-                            assert_eq!(
-                                released,
-                                Ok(()),
-                                "a thread that had acquired a permit could not give it back"
-                            );
+                            if let Err(refused) = semaphore.release() {
+                                problems.report(|| {
+                                    format!(
+                                        "a thread that had acquired a permit could not give it \
+                                         back: {refused}"
+                                    )
+                                });
+                            }
                         }
                     })
                 })
@@ -55,6 +65,7 @@ pub mod explored {
             for thread in threads {
                 thread.join().unwrap();
             }
+            problems.fail_on_first();
             let left = semaphore.available_permits();
             assert_eq!(
                 left, PERMITS,

@@ -24,18 +24,20 @@ pub mod explored {
                         (Arc::clone(&initialised), Arc::clone(&set_was_called));
                     thread::spawn(move || {
                         initialised.wait();
-                        assert!(
-                            set_was_called.load(Ordering::SeqCst),
-                            "Event::wait returned before anybody called set: wait must block \
-                             while the flag is cleared"
-                        );
+                        // Checked by the main thread, after the joins.
+                        set_was_called.load(Ordering::SeqCst)
                     })
                 })
                 .collect();
             set_was_called.store(true, Ordering::SeqCst);
             initialised.set();
             for worker in workers {
-                worker.join().unwrap();
+                let after_set = worker.join().unwrap();
+                assert!(
+                    after_set,
+                    "Event::wait returned before anybody called set: wait must block while the \
+                     flag is cleared"
+                );
             }
             assert!(initialised.is_set(), "is_set() is false after set()");
         });

@@ -30,13 +30,9 @@ pub mod explored {
                         while let Some(item) = graded("SharedList::take()", || list.take()) {
                             taken.push(item);
                         }
-                        assert!(
-                            closing.load(Ordering::SeqCst),
-                            "take() returned None although the list was never closed (after \
-                             taking {taken:?}): a consumer woke up to an empty list and gave up; \
-                             wait in a `while` loop that looks at the list again"
-                        );
-                        taken
+                        // Checked by the main thread, after the joins.
+                        let none_while_open = !closing.load(Ordering::SeqCst);
+                        (taken, none_while_open)
                     })
                 })
                 .collect();
@@ -50,10 +46,17 @@ pub mod explored {
             producer.join().unwrap();
             closing.store(true, Ordering::SeqCst);
             list.close();
-            let mut taken: Vec<u32> = consumers
-                .into_iter()
-                .flat_map(|consumer| consumer.join().unwrap())
-                .collect();
+            let mut taken = Vec::new();
+            for consumer in consumers {
+                let (taken_by_consumer, none_while_open) = consumer.join().unwrap();
+                assert!(
+                    !none_while_open,
+                    "take() returned None although the list was never closed (after taking \
+                     {taken_by_consumer:?}): a consumer woke up to an empty list and gave up; \
+                     wait in a `while` loop that looks at the list again"
+                );
+                taken.extend(taken_by_consumer);
+            }
             taken.sort_unstable();
             assert_eq!(
                 taken,

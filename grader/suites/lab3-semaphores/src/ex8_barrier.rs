@@ -11,47 +11,35 @@ pub mod explored {
     use labsync::sync::atomic::{AtomicUsize, Ordering};
     use labsync::thread;
 
-    use crate::support::graded;
+    use crate::support::{Problems, graded};
 
     /// `n_threads` threads meet at one barrier for `n_rounds` rounds. Each
     /// counts its arrival before waiting and checks after the wait that
-    /// everybody arrived. Returns the number of leaders of each round.
+    /// everybody arrived. Fails on the first thread that got through early;
+    /// otherwise returns the number of leaders of each round.
     fn meet(n_threads: usize, n_rounds: usize) -> Vec<usize> {
         let barrier = Arc::new(Barrier::new(n_threads));
         let arrived: Arc<Vec<AtomicUsize>> =
             Arc::new((0..n_rounds).map(|_| AtomicUsize::new(0)).collect());
         let leaders: Arc<Vec<AtomicUsize>> =
             Arc::new((0..n_rounds).map(|_| AtomicUsize::new(0)).collect());
+        let problems = Arc::new(Problems::default());
         let threads: Vec<_> = (0..n_threads)
             .map(|_| {
-                let (barrier, arrived, leaders) = (
+                let (barrier, arrived, leaders, problems) = (
                     Arc::clone(&barrier),
                     Arc::clone(&arrived),
                     Arc::clone(&leaders),
+                    Arc::clone(&problems),
                 );
                 thread::spawn(move || {
                     for round in 0..n_rounds {
                         arrived[round].fetch_add(1, Ordering::SeqCst);
                         let is_leader = graded("Barrier::wait()", || barrier.wait());
                         let seen = arrived[round].load(Ordering::SeqCst);
-                        assert_eq!(
-                            seen,
-                            n_threads,
-                            "{}: in round {} of {n_rounds} a thread got past the barrier after \
-                             only {seen} of {n_threads} threads had arrived{}",
-                            if round == 0 {
-                                "barrier does not wait"
-                            } else {
-                                "barrier not reusable"
-                            },
-                            round + 1,
-                            if round == 0 {
-                                ""
-                            } else {
-                                " (was the count reset for the next round? wait while the round \
-                                 number is unchanged, not while the count is below N)"
-                            }
-                        );
+                        if seen != n_threads {
+                            problems.report(|| early_passage(round, n_rounds, seen, n_threads));
+                        }
                         if is_leader {
                             leaders[round].fetch_add(1, Ordering::SeqCst);
                         }
@@ -62,10 +50,30 @@ pub mod explored {
         for thread in threads {
             thread.join().unwrap();
         }
+        problems.fail_on_first();
         leaders
             .iter()
             .map(|count| count.load(Ordering::SeqCst))
             .collect()
+    }
+
+    /// The failure message for a thread that got through the barrier of
+    /// `round` (0-based) having seen only `seen` arrivals.
+    fn early_passage(round: usize, n_rounds: usize, seen: usize, n_threads: usize) -> String {
+        let (class, hint) = if round == 0 {
+            ("barrier does not wait", "")
+        } else {
+            (
+                "barrier not reusable",
+                " (was the count reset for the next round? wait while the round number is \
+                 unchanged, not while the count is below N)",
+            )
+        };
+        format!(
+            "{class}: in round {} of {n_rounds} a thread got past the barrier after only {seen} \
+             of {n_threads} threads had arrived{hint}",
+            round + 1
+        )
     }
 
     pub fn barrier_holds_every_thread_until_all_have_arrived() {

@@ -2,9 +2,10 @@
 //!
 //! Native tests (real threads): deadlines, calling graded code with context
 //! and a time limit, durations in units. Exploring tests: calling graded
-//! code with context, and an occupancy counter built from the facade's
-//! atomics, which the explorer sees (labkit's probes use `std` and must not
-//! be used inside an exploration).
+//! code with context, an occupancy counter built from the facade's atomics,
+//! which the explorer sees (labkit's probes use `std` and must not be used
+//! inside an exploration), and a place where threads report problems for
+//! the main thread to fail with.
 //!
 //! Graded code may panic (a `todo!()` stub does, and so does a count that
 //! goes below zero) or hang (a lost wake-up). These helpers turn both into a
@@ -112,6 +113,7 @@ mod explored {
     use std::panic::{self, AssertUnwindSafe};
 
     use labsync::sync::atomic::{AtomicUsize, Ordering};
+    use labsync::sync::{Mutex, PoisonError};
 
     use super::{hint_for, payload_text};
 
@@ -128,31 +130,60 @@ mod explored {
         }
     }
 
-    /// Counts the threads inside a region and the most ever inside at once,
-    /// with the facade's atomics so that the explorer sees every step.
+    /// Counts the threads inside a region, with the facade's atomics so
+    /// that the explorer sees every step.
     #[derive(Debug, Default)]
     pub struct Occupancy {
         inside: AtomicUsize,
-        most: AtomicUsize,
     }
 
     impl Occupancy {
         /// Enters the region; returns how many are inside now, this thread
         /// included.
         pub fn enter(&self) -> usize {
-            let now = self.inside.fetch_add(1, Ordering::SeqCst) + 1;
-            self.most.fetch_max(now, Ordering::SeqCst);
-            now
+            self.inside.fetch_add(1, Ordering::SeqCst) + 1
         }
 
         /// Leaves the region.
         pub fn leave(&self) {
             self.inside.fetch_sub(1, Ordering::SeqCst);
         }
+    }
 
-        /// The most that were ever inside at once.
-        pub fn most(&self) -> usize {
-            self.most.load(Ordering::SeqCst)
+    /// The first problem a scenario's threads saw, reported by the main
+    /// thread once it has joined them.
+    ///
+    /// Threads report here instead of panicking. A thread that panics
+    /// unwinds through whatever it holds of the lab's types (a permit
+    /// guard, a lock), and a lock dropped during a panic is poisoned; the
+    /// explorer then tends to report another thread's `PoisonError` instead
+    /// of the assertion that explains the bug. Panicking in the main thread,
+    /// after every other thread has ended, avoids that.
+    #[derive(Debug, Default)]
+    pub struct Problems {
+        first: Mutex<Option<String>>,
+    }
+
+    impl Problems {
+        /// Records a problem, unless an earlier one was recorded already.
+        /// `describe` runs only then, so a correct run takes no extra lock.
+        pub fn report(&self, describe: impl FnOnce() -> String) {
+            let mut first = self.first.lock().unwrap_or_else(PoisonError::into_inner);
+            if first.is_none() {
+                *first = Some(describe());
+            }
+        }
+
+        /// Fails the test with the first problem reported, if any.
+        pub fn fail_on_first(&self) {
+            let first = self
+                .first
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            if let Some(problem) = first {
+                panic!("{problem}");
+            }
         }
     }
 }
