@@ -35,9 +35,8 @@ pub mod real_threads {
                     let total = count_on_threads(&make_counter(), N_THREADS, INCREMENTS_EACH);
                     (total, started.elapsed().as_secs_f64() * 1e3)
                 });
-            assert_eq!(
-                total,
-                EXPECTED,
+            assert!(
+                total == EXPECTED,
                 "lost update: {call} counted {total}, expected {EXPECTED} ({} increments lost) - \
                  the read and the write of an increment must be one indivisible step",
                 EXPECTED.saturating_sub(total)
@@ -69,9 +68,8 @@ pub mod real_threads {
 pub mod explored {
     use lab2_locks::{AtomicCounter, Counter, MutexCounter};
     use labsync::sync::Arc;
-    use labsync::thread;
 
-    use crate::support::explored::explore;
+    use crate::support::explored::{explore, spawn_named};
 
     fn two_threads_increment_twice<C: Counter + Send + 'static>(
         name: &'static str,
@@ -79,9 +77,9 @@ pub mod explored {
     ) {
         let counter = Arc::new(make_counter());
         let workers: Vec<_> = (0..2)
-            .map(|_| {
+            .map(|thread_idx| {
                 let counter = Arc::clone(&counter);
-                thread::spawn(move || {
+                spawn_named(&format!("incrementer-{thread_idx}"), move || {
                     counter.increment();
                     counter.increment();
                 })
@@ -91,8 +89,8 @@ pub mod explored {
             worker.join().expect("a counting thread panicked");
         }
         let total = counter.get();
-        assert_eq!(
-            total, 4,
+        assert!(
+            total == 4,
             "lost update: {name}: 2 threads x 2 increments counted {total}, expected 4 - two \
              threads read the same value and both wrote value + 1; the read and the write must \
              be one step (one lock held across both, or one fetch_add)"

@@ -61,8 +61,8 @@ pub mod real_threads {
                 *counter += 1;
             }
         }
-        assert_eq!(
-            per_worker, counted,
+        assert!(
+            per_worker == counted,
             "wrong result: drain returned {per_worker:?} items per worker, but `handle` saw \
              {counted:?} - return one count per worker, in worker order"
         );
@@ -96,14 +96,12 @@ pub mod real_threads {
                 },
             )
         };
-        assert_eq!(
-            per_worker.iter().sum::<usize>(),
-            8,
+        assert!(
+            per_worker.iter().sum::<usize>() == 8,
             "wrong result: {per_worker:?} items per worker for 8 items"
         );
-        assert_eq!(
-            probe.max_inside(),
-            2,
+        assert!(
+            probe.max_inside() == 2,
             "no two workers ever handled items at the same time (waited {patience:?} for a second \
              one) - take the item with `take()`, whose guard is dropped before `handle` runs; a \
              lock held across `handle` makes the workers take turns"
@@ -116,9 +114,8 @@ pub mod real_threads {
 pub mod explored {
     use lab2_locks::{WorkList, drain};
     use labsync::sync::{Arc, Mutex};
-    use labsync::thread;
 
-    use crate::support::explored::explore;
+    use crate::support::explored::{explore, spawn_named};
 
     const N_ITEMS: u32 = 3;
 
@@ -129,9 +126,9 @@ pub mod explored {
             || {
                 let list = Arc::new(WorkList::new((0..N_ITEMS).collect()));
                 let takers: Vec<_> = (0..2)
-                    .map(|_| {
+                    .map(|thread_idx| {
                         let list = Arc::clone(&list);
-                        thread::spawn(move || {
+                        spawn_named(&format!("taker-{thread_idx}"), move || {
                             std::iter::from_fn(|| list.take()).collect::<Vec<u32>>()
                         })
                     })
@@ -141,9 +138,8 @@ pub mod explored {
                     .flat_map(|taker| taker.join().expect("a taking thread panicked"))
                     .collect();
                 taken.sort_unstable();
-                assert_eq!(
-                    taken,
-                    (0..N_ITEMS).collect::<Vec<_>>(),
+                assert!(
+                    taken == (0..N_ITEMS).collect::<Vec<_>>(),
                     "wrong result: two threads calling take() until None got {taken:?} from the items \
                      0, 1, 2 - each item must come out exactly once"
                 );
@@ -165,17 +161,16 @@ pub mod explored {
                 let mut handled = handled.into_inner().unwrap();
                 handled.sort_unstable();
                 let items: Vec<u32> = handled.iter().map(|(item, _)| *item).collect();
-                assert_eq!(
-                    items,
-                    (0..N_ITEMS).collect::<Vec<_>>(),
+                assert!(
+                    items == (0..N_ITEMS).collect::<Vec<_>>(),
                     "wrong result: two workers draining the items 0, 1, 2 handled {items:?} - each \
                      item must be handled exactly once"
                 );
                 let counted: Vec<usize> = (0..2)
                     .map(|worker_idx| handled.iter().filter(|(_, by)| *by == worker_idx).count())
                     .collect();
-                assert_eq!(
-                    per_worker, counted,
+                assert!(
+                    per_worker == counted,
                     "wrong result: drain returned {per_worker:?} items per worker, but `handle` saw \
                      {counted:?}"
                 );

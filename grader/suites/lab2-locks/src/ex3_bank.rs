@@ -24,49 +24,43 @@ pub mod real_threads {
     pub fn deposit_and_withdraw_keep_the_balance_and_refuse_an_overdraft() {
         let account = Account::new(7, 100);
         call_graded("account.deposit(50)", || account.deposit(50));
-        assert_eq!(
-            account.balance(),
-            150,
+        assert!(
+            account.balance() == 150,
             "wrong result: 100 + deposit(50) gave {}",
             account.balance()
         );
         let outcome = call_graded("account.withdraw(30)", || account.withdraw(30));
-        assert_eq!(
-            outcome,
-            Ok(()),
-            "wrong result: withdraw(30) from 150 was refused"
+        assert!(
+            outcome == Ok(()),
+            "wrong result: withdraw(30) from 150 gave {outcome:?}"
         );
-        assert_eq!(
-            account.balance(),
-            120,
+        assert!(
+            account.balance() == 120,
             "wrong result: 150 - withdraw(30) gave {}",
             account.balance()
         );
         let outcome = call_graded("account.withdraw(121)", || account.withdraw(121));
-        assert_eq!(
-            outcome,
-            Err(BankError::InsufficientFunds {
-                account_id: 7,
-                balance: 120,
-                requested: 121
-            }),
+        assert!(
+            outcome
+                == Err(BankError::InsufficientFunds {
+                    account_id: 7,
+                    balance: 120,
+                    requested: 121
+                }),
             "overdraft: withdraw(121) from a balance of 120 must be refused with the balance it saw"
         );
-        assert_eq!(
-            account.balance(),
-            120,
+        assert!(
+            account.balance() == 120,
             "overdraft: a refused withdrawal changed the balance to {}",
             account.balance()
         );
         let outcome = call_graded("account.withdraw(120)", || account.withdraw(120));
-        assert_eq!(
-            outcome,
-            Ok(()),
-            "wrong result: withdrawing the whole balance (120) was refused"
+        assert!(
+            outcome == Ok(()),
+            "wrong result: withdrawing the whole balance (120) gave {outcome:?}"
         );
-        assert_eq!(
-            account.balance(),
-            0,
+        assert!(
+            account.balance() == 0,
             "wrong result: 120 - withdraw(120) gave {}",
             account.balance()
         );
@@ -98,8 +92,8 @@ pub mod real_threads {
             },
         );
         grader::harness::metric("lecture_account_refused_withdrawals", refusals as f64);
-        assert_eq!(
-            balance, 100,
+        assert!(
+            balance == 100,
             "lost update: 100 + 10000 deposits of 1 - 10000 withdrawals of 1 left {balance}, \
              expected exactly 100 - check, read and write the balance under one guard"
         );
@@ -146,8 +140,8 @@ pub mod real_threads {
             },
         );
         let total = balances[0] + balances[1];
-        assert_eq!(
-            total, 2000,
+        assert!(
+            total == 2000,
             "money created or lost: after transfers both ways the accounts hold {balances:?} \
              (total {total}), expected a total of 2000"
         );
@@ -171,30 +165,28 @@ pub mod explored {
     use explorer::Exploration;
     use lab2_locks::{Account, BankError, total_balance, transfer};
     use labsync::sync::Arc;
-    use labsync::thread;
 
-    use crate::support::explored::{explore, explore_with};
+    use crate::support::explored::{explore, explore_with, spawn_named};
 
     pub fn deposits_and_withdrawals_lose_no_update_under_any_schedule() {
         explore("a thread panicked inside deposit or withdraw", || {
             let account = Arc::new(Account::new(1, 10));
             let depositor = {
                 let account = Arc::clone(&account);
-                thread::spawn(move || {
+                spawn_named("depositor", move || {
                     account.deposit(1);
                     account.deposit(1);
                 })
             };
             let refused = (account.withdraw(1).is_err(), account.withdraw(1).is_err());
             depositor.join().expect("the depositing thread panicked");
-            assert_eq!(
-                refused,
-                (false, false),
-                "wrong result: withdraw(1) from a balance of at least 8 was refused"
+            assert!(
+                refused == (false, false),
+                "wrong result: withdraw(1) from a balance of at least 8 was refused (refused: {refused:?})"
             );
             let balance = account.balance();
-            assert_eq!(
-                balance, 10,
+            assert!(
+                balance == 10,
                 "lost update: 10 + 2 deposits of 1 - 2 withdrawals of 1 on two threads left \
                  {balance}, expected 10 - a deposit and a withdrawal read the same balance and one \
                  overwrote the other"
@@ -207,7 +199,7 @@ pub mod explored {
             let account = Arc::new(Account::new(1, 1));
             let other = {
                 let account = Arc::clone(&account);
-                thread::spawn(move || account.withdraw(1))
+                spawn_named("other-withdrawer", move || account.withdraw(1))
             };
             let mine = account.withdraw(1);
             let theirs = other.join().expect("the withdrawing thread panicked");
@@ -223,17 +215,17 @@ pub mod explored {
                 "wrong result: two withdrawals of 1 from a balance of 1 were both refused"
             );
             let refusal = if mine.is_err() { mine } else { theirs };
-            assert_eq!(
-                refusal,
-                Err(BankError::InsufficientFunds {
-                    account_id: 1,
-                    balance: 0,
-                    requested: 1
-                }),
+            assert!(
+                refusal
+                    == Err(BankError::InsufficientFunds {
+                        account_id: 1,
+                        balance: 0,
+                        requested: 1
+                    }),
                 "wrong result: the refused withdrawal must report the balance it saw (0)"
             );
-            assert_eq!(
-                balance, 0,
+            assert!(
+                balance == 0,
                 "lost update: one withdrawal of 1 from 1 left {balance}"
             );
         });
@@ -244,7 +236,7 @@ pub mod explored {
             let accounts = Arc::new([Account::new(1, 100), Account::new(2, 100)]);
             let other = {
                 let accounts = Arc::clone(&accounts);
-                thread::spawn(move || {
+                spawn_named("transfers-2-to-1", move || {
                     let first = transfer(&accounts[1], &accounts[0], 10);
                     let second = transfer(&accounts[1], &accounts[0], 10);
                     (first, second)
@@ -261,9 +253,8 @@ pub mod explored {
                  {mine:?} {theirs:?}"
             );
             let balances = [accounts[0].balance(), accounts[1].balance()];
-            assert_eq!(
-                balances,
-                [100, 100],
+            assert!(
+                balances == [100, 100],
                 "money created or lost: two transfers of 10 each way left {balances:?}, expected \
                  [100, 100]"
             );
@@ -277,7 +268,10 @@ pub mod explored {
                 .into_iter()
                 .map(|(from, to, amount)| {
                     let accounts = Arc::clone(&accounts);
-                    thread::spawn(move || transfer(&accounts[from], &accounts[to], amount))
+                    let name = format!("transfer-{}-to-{}", from + 1, to + 1);
+                    spawn_named(&name, move || {
+                        transfer(&accounts[from], &accounts[to], amount)
+                    })
                 })
                 .collect();
             // The auditor lists the accounts in the opposite of id order:
@@ -285,22 +279,20 @@ pub mod explored {
             let audit = total_balance(&[&accounts[1], &accounts[0]]);
             for mover in movers {
                 let outcome = mover.join().expect("a transferring thread panicked");
-                assert_eq!(
-                    outcome,
-                    Ok(()),
-                    "wrong result: a covered transfer was refused"
+                assert!(
+                    outcome == Ok(()),
+                    "wrong result: a covered transfer gave {outcome:?}"
                 );
             }
-            assert_eq!(
-                audit, 200,
+            assert!(
+                audit == 200,
                 "money in flight: total_balance saw {audit} while transfers of 30 and 50 ran \
                  between two accounts of 100 - a transfer must hold both locks from the check to the \
                  deposit, and total_balance must lock every account before reading any"
             );
             let balances = [accounts[0].balance(), accounts[1].balance()];
-            assert_eq!(
-                balances,
-                [120, 80],
+            assert!(
+                balances == [120, 80],
                 "money created or lost: 100/100, then 30 from 1 to 2 and 50 from 2 to 1, left \
                  {balances:?}, expected [120, 80]"
             );
@@ -317,7 +309,10 @@ pub mod explored {
                 .into_iter()
                 .map(|(from, to, amount)| {
                     let accounts = Arc::clone(&accounts);
-                    thread::spawn(move || transfer(&accounts[from], &accounts[to], amount))
+                    let name = format!("transfer-{}-to-{}", from + 1, to + 1);
+                    spawn_named(&name, move || {
+                        transfer(&accounts[from], &accounts[to], amount)
+                    })
                 })
                 .collect();
             let outcomes: Vec<Result<(), BankError>> = movers
@@ -338,8 +333,8 @@ pub mod explored {
                     expected[*to] += amount;
                 }
             }
-            assert_eq!(
-                balances, expected,
+            assert!(
+                balances == expected,
                 "money created or lost: the transfers that succeeded ({outcomes:?}) should have \
                  left {expected:?}, the accounts hold {balances:?}"
             );
@@ -354,15 +349,15 @@ pub mod explored {
             || {
                 let account = Account::new(4, 10);
                 let outcome = transfer(&account, &account, 5);
-                assert_eq!(
-                    outcome,
-                    Err(BankError::SameAccount { account_id: 4 }),
-                    "wrong result: a transfer from account 4 to itself must be refused"
+                assert!(
+                    outcome == Err(BankError::SameAccount { account_id: 4 }),
+                    "wrong result: a transfer from account 4 to itself gave {outcome:?}, expected \
+                     Err(SameAccount {{ account_id: 4 }})"
                 );
-                assert_eq!(
-                    account.balance(),
-                    10,
-                    "money created or lost: a refused transfer changed the balance"
+                assert!(
+                    account.balance() == 10,
+                    "money created or lost: a refused transfer changed the balance from 10 to {}",
+                    account.balance()
                 );
             },
         );

@@ -100,9 +100,8 @@ pub mod real_threads {
                  write the whole line under one guard"
             );
         }
-        assert_eq!(
-            lines.len(),
-            expected.len(),
+        assert!(
+            lines.len() == expected.len(),
             "lost line: 8 threads wrote {} lines, the sink holds {}",
             expected.len(),
             lines.len()
@@ -129,10 +128,9 @@ pub mod real_threads {
 pub mod explored {
     use lab2_locks::SharedLog;
     use labsync::sync::Arc;
-    use labsync::thread;
 
     use super::expected_lines;
-    use crate::support::explored::explore;
+    use crate::support::explored::{explore, spawn_named};
 
     /// Two threads log two lines each; returns the sink's text.
     fn two_threads_log_two_lines() -> String {
@@ -140,7 +138,7 @@ pub mod explored {
         let writers: Vec<_> = (0..2)
             .map(|thread_idx| {
                 let log = Arc::clone(&log);
-                thread::spawn(move || {
+                spawn_named(&format!("thread-{thread_idx}"), move || {
                     for line_idx in 0..2 {
                         log.log(&format!("thread-{thread_idx}"), &format!("line {line_idx}"))
                             .expect("writing to a Vec<u8> cannot fail");
@@ -181,9 +179,8 @@ pub mod explored {
                  holds {text:?} - wait for the lock (`lock`), never skip a line because the sink is \
                  busy (`try_lock`)"
             );
-            assert_eq!(
-                text.len(),
-                expected_bytes,
+            assert!(
+                text.len() == expected_bytes,
                 "wrong result: two threads logged 2 lines each ({expected_bytes} bytes) and the sink \
                  holds more: {text:?}"
             );

@@ -74,9 +74,8 @@ pub mod real_threads {
         let ledger = Arc::new(Ledger::new(vec![100, 0]));
         crash_half_way_through_a_transfer(&ledger);
         let balances = after_a_panic("ledger.balances()", || ledger.balances());
-        assert_eq!(
-            balances.len(),
-            2,
+        assert!(
+            balances.len() == 2,
             "wrong result: the ledger has lost entries: {balances:?}"
         );
         let returned = after_a_panic("ledger.update(...)", || {
@@ -85,13 +84,13 @@ pub mod real_threads {
                 "done"
             })
         });
-        assert_eq!(
-            returned, "done",
-            "wrong result: update must return what the change returned"
+        assert!(
+            returned == "done",
+            "wrong result: update returned {returned:?}, the change returned \"done\""
         );
         let after = after_a_panic("ledger.balances()", || ledger.balances());
-        assert_eq!(
-            after[1], 5,
+        assert!(
+            after[1] == 5,
             "wrong result: an update after the panic was not kept: the balances are {after:?}"
         );
     }
@@ -100,9 +99,8 @@ pub mod real_threads {
         let ledger = Arc::new(Ledger::new(vec![100, 0]));
         crash_half_way_through_a_transfer(&ledger);
         let balances = after_a_panic("ledger.balances()", || ledger.balances());
-        assert_eq!(
-            balances,
-            [100, 0],
+        assert!(
+            balances == [100, 0],
             "half-done change kept: a change that took 30 out of entry 0 and panicked before \
              putting it anywhere left {balances:?}, expected [100, 0] untouched - let the change \
              work on a copy and store the copy only when the change returns"
@@ -171,8 +169,8 @@ pub mod real_threads {
             },
         );
         let expected = [1000, 1000, 2 * GOOD_UPDATES_EACH];
-        assert_eq!(
-            balances, expected,
+        assert!(
+            balances == expected,
             "half-done change kept: after 2000 completed updates and {CRASHES} that panicked \
              half-way the ledger holds {balances:?}, expected {expected:?} - completed updates \
              must all be kept, panicked ones must leave no trace"
@@ -185,16 +183,15 @@ pub mod real_threads {
 pub mod explored {
     use lab2_locks::Ledger;
     use labsync::sync::Arc;
-    use labsync::thread;
 
-    use crate::support::explored::explore;
+    use crate::support::explored::{explore, spawn_named};
 
     pub fn updates_from_two_threads_are_all_kept_under_any_schedule() {
         explore("a thread panicked inside Ledger::update", || {
             let ledger = Arc::new(Ledger::new(vec![0, 0]));
             let other = {
                 let ledger = Arc::clone(&ledger);
-                thread::spawn(move || {
+                spawn_named("other-updater", move || {
                     ledger.update(|balances| balances[0] += 1);
                     ledger.update(|balances| balances[1] += 1);
                 })
@@ -203,9 +200,8 @@ pub mod explored {
             ledger.update(|balances| balances[1] += 1);
             other.join().expect("the updating thread panicked");
             let balances = ledger.balances();
-            assert_eq!(
-                balances,
-                [2, 2],
+            assert!(
+                balances == [2, 2],
                 "lost update: two threads each added 1 to both entries and the ledger holds \
                  {balances:?}, expected [2, 2] - hold the lock from copying the balances to \
                  storing the changed copy"

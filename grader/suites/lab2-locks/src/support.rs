@@ -133,4 +133,17 @@ pub mod explored {
         }
         panic!("{when_graded_code_panics}: {message}");
     }
+
+    /// Starts a named thread in the scenario: deadlock reports list blocked
+    /// threads by name (`transfer-2-to-1`), not as `<unknown>`.
+    pub fn spawn_named<Body, Output>(name: &str, body: Body) -> labsync::thread::JoinHandle<Output>
+    where
+        Body: FnOnce() -> Output + Send + 'static,
+        Output: Send + 'static,
+    {
+        labsync::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(body)
+            .expect("the explorer could not start a thread")
+    }
 }
