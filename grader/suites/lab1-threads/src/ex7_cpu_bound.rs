@@ -12,9 +12,11 @@
 //! shared counter or a lock per number take 10 to 80 times the plain loop,
 //! even in runs where they happen to get in each other's way only a little.
 //!
-//! Each time is the fastest of several interleaved runs; a time budget
-//! stops the runs early when the implementation is so slow that more runs
-//! would only add minutes.
+//! Each time is the fastest of several interleaved rounds of runs. Rounds
+//! stop as soon as a few of them show two threads within the limit; on a
+//! machine busy with other work, more rounds give more chances of a quiet
+//! moment, up to a time budget that also stops an implementation so slow
+//! that more rounds would only add minutes.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -29,12 +31,16 @@ use crate::support::call_graded;
 /// The most two threads may take, as a multiple of the one-thread baseline.
 const MAX_TWO_THREAD_SLOWDOWN: f64 = 2.0;
 
-/// How many times each variant runs at most; the fastest run counts.
-const N_TIMED_RUNS: usize = 9;
+/// Rounds of runs measured before two threads may be judged fast enough.
+const MIN_ROUNDS: usize = 3;
 
-/// No new round of runs starts after this much time has been spent
-/// measuring. A correct implementation finishes all rounds well within it.
-const MEASURING_BUDGET: Duration = Duration::from_millis(1500);
+/// Rounds of runs measured at most; the fastest run of each variant counts.
+const MAX_ROUNDS: usize = 15;
+
+/// No new round starts after this much time has been spent measuring. A
+/// correct implementation needs a few hundred milliseconds on a quiet
+/// machine.
+const MEASURING_BUDGET: Duration = Duration::from_secs(4);
 
 /// Work of about 40 ms on one thread of a typical machine: a hundred times
 /// the cost of starting a thread, and short enough that a version that
@@ -52,9 +58,11 @@ struct Timings {
 }
 
 impl Timings {
-    /// Runs the variants in turn, up to [`N_TIMED_RUNS`] rounds or until
-    /// [`MEASURING_BUDGET`] is spent, keeping the fastest run of each.
-    /// Alternating the variants spreads any disturbance over all of them.
+    /// Runs the variants in turn, keeping the fastest run of each, for at
+    /// least [`MIN_ROUNDS`] rounds and until two threads are within
+    /// [`MAX_TWO_THREAD_SLOWDOWN`] of the baseline, [`MAX_ROUNDS`] rounds
+    /// are done, or [`MEASURING_BUDGET`] is spent. Alternating the variants
+    /// spreads any disturbance over all of them.
     fn measure(mut plain_loop: impl FnMut(), mut graded: impl FnMut(usize)) -> Timings {
         let mut timings = Timings {
             plain_loop: Duration::MAX,
@@ -62,15 +70,21 @@ impl Timings {
             two_threads: Duration::MAX,
         };
         let started = Instant::now();
-        for _ in 0..N_TIMED_RUNS {
+        for round in 1..=MAX_ROUNDS {
             timings.plain_loop = timings.plain_loop.min(measure(&mut plain_loop).1);
             timings.one_thread = timings.one_thread.min(measure(|| graded(1)).1);
             timings.two_threads = timings.two_threads.min(measure(|| graded(2)).1);
-            if started.elapsed() > MEASURING_BUDGET {
+            let fast_enough = timings.slowdown() < MAX_TWO_THREAD_SLOWDOWN;
+            if (round >= MIN_ROUNDS && fast_enough) || started.elapsed() > MEASURING_BUDGET {
                 break;
             }
         }
         timings
+    }
+
+    /// How many times the one-thread baseline two threads took.
+    fn slowdown(&self) -> f64 {
+        self.two_threads.div_duration_f64(self.baseline())
     }
 
     fn baseline(&self) -> Duration {
@@ -88,7 +102,7 @@ impl Timings {
             &format!("{work}_speedup_2_threads"),
             self.one_thread.div_duration_f64(self.two_threads),
         );
-        self.two_threads.div_duration_f64(self.baseline())
+        self.slowdown()
     }
 
     fn describe(&self) -> String {
