@@ -124,10 +124,6 @@ pub mod native {
     }
 
     pub fn run_limited_jobs_of_1_2_3_units_take_4_units_with_2_permits_and_6_with_1() {
-        // Calibration: what 4- and 6-unit sleeps really take on this machine
-        // now.
-        let ((), four_units) = measure(|| sleep(units(4)));
-        let ((), six_units) = measure(|| sleep(units(6)));
         let jobs = || vec![1_u32, 2, 3];
         let run = |max_at_once: usize| {
             let (outputs, elapsed) = measure(|| {
@@ -149,34 +145,54 @@ pub mod native {
             );
             elapsed
         };
-        let with_two = run(2);
-        let with_one = run(1);
-        let two_over_four = with_two.div_duration_f64(four_units);
-        let one_over_six = with_one.div_duration_f64(six_units);
-        grader::harness::metric("jobs_1_2_3_with_2_permits_units", in_units(with_two));
-        grader::harness::metric("jobs_1_2_3_with_1_permit_units", in_units(with_one));
-        grader::harness::metric("with_2_permits_over_4_unit_sleep", two_over_four);
-        grader::harness::metric("with_1_permit_over_6_unit_sleep", one_over_six);
+        // Each attempt compares the two runs with 4- and 6-unit sleeps
+        // measured just before them. A busy machine can stall one run; the
+        // best of up to three attempts is judged. No attempt can make a
+        // wrong implementation pass: serial jobs take 6 units every time.
+        let (mut best_two_over_four, mut best_one_over_six) = (f64::INFINITY, f64::INFINITY);
+        let (mut with_two_units, mut with_one_units) = (0.0, 0.0);
+        for _attempt in 0..3 {
+            let ((), four_units) = measure(|| sleep(units(4)));
+            let ((), six_units) = measure(|| sleep(units(6)));
+            let with_two = run(2);
+            let with_one = run(1);
+            // A sleep never ends early, so one job after another takes at
+            // least the sum of the sleeps, on every attempt.
+            assert!(
+                in_units(with_one) > 5.9,
+                "jobs overlapped under 1 permit: jobs of 1, 2 and 3 units took {:.1} units; with \
+                 1 permit they must run one after another (6 units)",
+                in_units(with_one)
+            );
+            let two_over_four = with_two.div_duration_f64(four_units);
+            let one_over_six = with_one.div_duration_f64(six_units);
+            if two_over_four < best_two_over_four {
+                (best_two_over_four, with_two_units) = (two_over_four, in_units(with_two));
+            }
+            if one_over_six < best_one_over_six {
+                (best_one_over_six, with_one_units) = (one_over_six, in_units(with_one));
+            }
+            if best_two_over_four < 1.3 && best_one_over_six < 1.25 {
+                break;
+            }
+        }
+        grader::harness::metric("jobs_1_2_3_with_2_permits_units", with_two_units);
+        grader::harness::metric("jobs_1_2_3_with_1_permit_units", with_one_units);
+        grader::harness::metric("with_2_permits_over_4_unit_sleep", best_two_over_four);
+        grader::harness::metric("with_1_permit_over_6_unit_sleep", best_one_over_six);
         assert!(
-            two_over_four < 1.3,
+            best_two_over_four < 1.3,
             "jobs did not overlap enough: jobs of 1, 2 and 3 units with 2 permits took {:.1} \
-             units ({two_over_four:.2}x a 4-unit sleep); expected 4 (jobs 1 and 2 at once, job 3 \
-             as soon as job 1 ends)",
-            in_units(with_two)
-        );
-        // A sleep never ends early, so one job after another takes at least
-        // the sum of the sleeps.
-        assert!(
-            in_units(with_one) > 5.9,
-            "jobs overlapped under 1 permit: jobs of 1, 2 and 3 units took {:.1} units; with 1 \
-             permit they must run one after another (6 units)",
-            in_units(with_one)
+             units at best ({best_two_over_four:.2}x a 4-unit sleep); expected 4 (jobs 1 and 2 at \
+             once, job 3 as soon as job 1 ends)",
+            with_two_units
         );
         assert!(
-            one_over_six < 1.25,
-            "jobs of 1, 2 and 3 units with 1 permit took {:.1} units ({one_over_six:.2}x a 6-unit \
-             sleep); expected 6 (a job must start as soon as the previous one ends)",
-            in_units(with_one)
+            best_one_over_six < 1.25,
+            "jobs of 1, 2 and 3 units with 1 permit took {:.1} units at best \
+             ({best_one_over_six:.2}x a 6-unit sleep); expected 6 (a job must start as soon as \
+             the previous one ends)",
+            with_one_units
         );
     }
 }

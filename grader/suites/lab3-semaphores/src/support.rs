@@ -105,6 +105,54 @@ mod native {
             ),
         }
     }
+
+    /// Checks that `wait_for(timeout)`, graded code that waits for
+    /// something that never comes, returns `false` after about `timeout`:
+    /// never before 0.9x the timeout, and at most 3x it. Returns the ratio
+    /// elapsed / timeout that was judged.
+    ///
+    /// The early bound holds on every attempt (a wait is never cut short by
+    /// a busy machine). A stall of the machine can stretch one attempt, so
+    /// the late bound is judged on the best of up to three attempts.
+    pub fn check_gives_up_after_about(
+        call: &str,
+        timeout: Duration,
+        wait_for: impl Fn(Duration) -> bool + Clone + Send + 'static,
+    ) -> f64 {
+        let mut best_ratio = f64::INFINITY;
+        for _attempt in 0..3 {
+            let wait_for = wait_for.clone();
+            let (got_it, elapsed) = call_graded_within(
+                call,
+                "it must give up when the timeout has passed",
+                move || {
+                    let started = Instant::now();
+                    (wait_for(timeout), started.elapsed())
+                },
+            );
+            assert!(
+                !got_it,
+                "{call} returned true, but nothing it waits for ever happened"
+            );
+            let ratio = elapsed.div_duration_f64(timeout);
+            assert!(
+                ratio >= 0.9,
+                "gave up too early: {call} returned after {:.2} units ({ratio:.2}x the timeout); \
+                 wait (with wait_timeout) until the deadline has passed",
+                in_units(elapsed)
+            );
+            best_ratio = best_ratio.min(ratio);
+            if best_ratio <= 3.0 {
+                break;
+            }
+        }
+        assert!(
+            best_ratio <= 3.0,
+            "gave up too late: {call} returned after {best_ratio:.2}x the timeout at best (three \
+             attempts)"
+        );
+        best_ratio
+    }
 }
 
 /// Inside an exploration: only facade types, no time.
