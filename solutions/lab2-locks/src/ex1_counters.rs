@@ -1,7 +1,7 @@
 //! Exercise 1: lost updates, and two counters that never lose one.
 
-use labsync::sync::Mutex;
 use labsync::sync::atomic::{AtomicU64, Ordering};
+use labsync::sync::{Barrier, Mutex};
 use labsync::thread;
 
 /// A counter that several threads may increment at once.
@@ -16,9 +16,14 @@ pub trait Counter: Sync {
 /// Increments `counter` `increments_each` times on each of `n_threads`
 /// threads at once, waits for all of them, and returns the final value.
 pub fn count_on_threads(counter: &impl Counter, n_threads: usize, increments_each: u64) -> u64 {
+    // Starting a thread takes longer than 100,000 increments: without the
+    // barrier the first thread would be done before the second began, and
+    // the increments would never overlap.
+    let everyone_ready = Barrier::new(n_threads);
     thread::scope(|scope| {
         for _ in 0..n_threads {
             scope.spawn(|| {
+                everyone_ready.wait();
                 for _ in 0..increments_each {
                     counter.increment();
                 }

@@ -15,8 +15,8 @@
 #[cfg(not(feature = "explore"))]
 pub mod real_threads {
     use lab2_locks::{Account, BankError, total_balance, transfer};
-    use labsync::sync::Arc;
     use labsync::sync::atomic::{AtomicBool, Ordering};
+    use labsync::sync::{Arc, Barrier};
     use labsync::thread;
 
     use crate::support::real::{call_graded, call_graded_within};
@@ -107,13 +107,17 @@ pub mod real_threads {
             || {
                 let accounts = Arc::new([Account::new(1, 1000), Account::new(2, 1000)]);
                 let done = AtomicBool::new(false);
+                // The two movers start together, or the first could be done
+                // before the second exists.
+                let movers_ready = Barrier::new(2);
                 let mut audits = Vec::new();
                 thread::scope(|scope| {
                     let movers: Vec<_> = [(0, 1, 7), (1, 0, 5)]
                         .into_iter()
                         .map(|(from, to, amount)| {
-                            let accounts = &accounts;
+                            let (accounts, movers_ready) = (&accounts, &movers_ready);
                             scope.spawn(move || {
+                                movers_ready.wait();
                                 for _ in 0..5_000 {
                                     let _ = transfer(&accounts[from], &accounts[to], amount);
                                 }
