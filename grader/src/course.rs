@@ -121,7 +121,7 @@ impl Course {
                     lab.number, lab.crate_name
                 ));
             }
-            if !(lab.default_timeout_secs > 0.0) {
+            if !is_positive_duration(lab.default_timeout_secs) {
                 return Err(format!("lab {}: default_timeout_secs must be positive", lab.number));
             }
             let mut seen_tests = std::collections::BTreeSet::new();
@@ -129,7 +129,7 @@ impl Course {
                 if !seen_tests.insert(test.name.as_str()) {
                     return Err(format!("lab {}: test `{}` is declared twice", lab.number, test.name));
                 }
-                if test.timeout_secs.is_some_and(|secs| !(secs > 0.0)) {
+                if test.timeout_secs.is_some_and(|secs| !is_positive_duration(secs)) {
                     return Err(format!("lab {}: test `{}` needs a positive timeout", lab.number, test.name));
                 }
             }
@@ -156,6 +156,11 @@ impl Course {
                 })
             })
     }
+}
+
+/// A usable number of seconds: finite and above zero (NaN is not).
+fn is_positive_duration(secs: f64) -> bool {
+    secs.is_finite() && secs > 0.0
 }
 
 impl Lab {

@@ -115,6 +115,9 @@ fn usage() -> ExitCode {
 /// Runs one test for a person at a terminal and prints the verdict.
 fn run_standalone(test: &Test) -> ExitCode {
     let record = run_body(test, String::new());
+    for (name, value) in &record.metrics {
+        eprintln!("metric {name} = {value}");
+    }
     match record.outcome {
         RecordOutcome::Pass => {
             eprintln!("test {} ... ok", test.name);
@@ -202,6 +205,18 @@ fn failure_message(payload: &(dyn Any + Send)) -> String {
         .iter()
         .filter(|panic| !panic.starts_with(&format!("thread '{own_thread_name}'")))
         .collect();
+    // Other threads' panics explain a failure only now and then (a test may
+    // make workers panic on purpose), so a few are listed, labelled, after
+    // the test's own message.
+    const MAX_OTHER_PANICS: usize = 3;
+    let listed_others = || {
+        let mut lines = vec!["other threads panicked during this test:".to_owned()];
+        lines.extend(others.iter().take(MAX_OTHER_PANICS).map(|panic| format!("  {panic}")));
+        if others.len() > MAX_OTHER_PANICS {
+            lines.push(format!("  ... and {} more", others.len() - MAX_OTHER_PANICS));
+        }
+        lines
+    };
     let mut lines = Vec::new();
     match own {
         Some(own) if own.contains("Any {") && !others.is_empty() => {
@@ -210,7 +225,9 @@ fn failure_message(payload: &(dyn Any + Send)) -> String {
         }
         Some(own) => {
             lines.push(own);
-            lines.extend(others.iter().map(|panic| (*panic).clone()));
+            if !others.is_empty() {
+                lines.extend(listed_others());
+            }
         }
         None if !panics.is_empty() => lines.extend(panics.iter().cloned()),
         None => lines.push("the test panicked with a non-text payload".to_owned()),

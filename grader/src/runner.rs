@@ -167,6 +167,9 @@ impl Runner {
                 (LAB_ENV.into(), self.lab_id.clone().into()),
                 (TEST_ENV.into(), test.name.clone().into()),
                 (IMPLEMENTATION_ARGS_ENV.into(), self.implementation_args.clone().into()),
+                // A backtrace per panic buries the message a student needs;
+                // `--replay` runs a test with the person's own setting.
+                ("RUST_BACKTRACE".into(), "0".into()),
             ],
             timeout: test.timeout,
             secret: Some(self.secret.as_bytes()),

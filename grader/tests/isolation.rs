@@ -97,6 +97,7 @@ fn loops_forever() {
     }
 }
 
+#[allow(clippy::zombie_processes)] // Leaving it behind is the point of the test.
 fn leaves_a_sleeping_child() {
     let child = std::process::Command::new("sleep").arg("3600").spawn().unwrap();
     std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
