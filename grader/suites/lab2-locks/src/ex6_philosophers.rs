@@ -93,37 +93,32 @@ pub mod real_threads {
 /// alone with three guests.
 #[cfg(feature = "explore")]
 pub mod explored {
-    use explorer::Exploration;
     use lab2_locks::{Strategy, Waiter, dine};
     use labsync::sync::Arc;
     use labsync::sync::atomic::{AtomicUsize, Ordering};
     use labsync::thread;
 
-    use crate::support::explored::{explore, explore_with, spawn_named};
+    use crate::support::explored::{explore, spawn_named};
 
-    /// Dinners explored per strategy: (philosophers, meals each, random and
-    /// PCT executions). Three philosophers close a cycle in the fewest
-    /// steps; five are the lecture's table. Both explore in a fraction of a
-    /// second.
-    const DINNERS: [(usize, usize, usize, usize); 2] = [(3, 2, 300, 300), (5, 2, 300, 300)];
+    /// The dinners of one explored execution: (philosophers, meals each).
+    /// Three philosophers close a cycle in the fewest steps; five are the
+    /// lecture's table. Both run in every execution (rather than one
+    /// exploration each), so that a failing schedule replays on its own.
+    const DINNERS: [(usize, usize); 2] = [(3, 2), (5, 2)];
 
     fn everyone_eats_at_every_table(strategy: Strategy, when_graded_code_panics: &'static str) {
-        for (n_philosophers, meals_each, random_executions, pct_executions) in DINNERS {
-            explore_with(
-                Exploration::default().with_executions(random_executions, pct_executions),
-                when_graded_code_panics,
-                move || {
-                    let report = dine(strategy, n_philosophers, meals_each);
-                    assert!(
-                        report.meals == vec![meals_each; n_philosophers],
-                        "missed meal: with {}, {n_philosophers} philosophers x {meals_each} meals \
-                         reported meals {:?}",
-                        strategy.name(),
-                        report.meals
-                    );
-                },
-            );
-        }
+        explore(when_graded_code_panics, move || {
+            for (n_philosophers, meals_each) in DINNERS {
+                let report = dine(strategy, n_philosophers, meals_each);
+                assert!(
+                    report.meals == vec![meals_each; n_philosophers],
+                    "missed meal: with {}, {n_philosophers} philosophers x {meals_each} meals \
+                     reported meals {:?}",
+                    strategy.name(),
+                    report.meals
+                );
+            }
+        });
     }
 
     pub fn ordered_forks_dinner_never_deadlocks_under_any_schedule() {

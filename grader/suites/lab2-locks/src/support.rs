@@ -124,12 +124,14 @@ pub mod explored {
     ) {
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| exploration.run(scenario)));
         let Err(payload) = outcome else { return };
-        let message = panic_text(payload.as_ref());
+        // A replayed schedule (`--replay`) fails with the scheduler's raw
+        // message; `classify` names its class as exploration would.
+        let message = explorer::classify(&panic_text(payload.as_ref()));
         if NAMED_FAILURES
             .iter()
             .any(|class| message.starts_with(class))
         {
-            panic::resume_unwind(payload);
+            panic!("{message}");
         }
         panic!("{when_graded_code_panics}: {message}");
     }
