@@ -85,7 +85,10 @@ impl Exploration {
         if let Ok(schedule) = std::env::var(SCHEDULE_ENV) {
             eprintln!("explorer: replaying one schedule");
             let body = Arc::clone(&body);
-            Runner::new(ReplayScheduler::new_from_encoded(&schedule), self.config()).run(move || body());
+            let runner = Runner::new(ReplayScheduler::new_from_encoded(&schedule), self.config());
+            if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| runner.run(move || body()))) {
+                panic!("{}\n(replayed the given schedule)", classify(&payload_text(payload.as_ref())));
+            }
             eprintln!("explorer: the replayed schedule passed");
             return;
         }
@@ -123,11 +126,7 @@ impl Exploration {
         };
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| runner.run(counted_body)));
         let Err(payload) = outcome else { return };
-        let message = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|text| (*text).to_owned()))
-            .unwrap_or_else(|| "a thread panicked with a non-text payload".to_owned());
+        let message = payload_text(payload.as_ref());
         let failing_execution = execution_count.load(Ordering::Relaxed);
         panic!(
             "{}\nfound by the {label} scheduler (seed {:#x}) on explored execution {failing_execution} \
@@ -137,6 +136,14 @@ impl Exploration {
             replay_hint(),
         );
     }
+}
+
+fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|text| (*text).to_owned()))
+        .unwrap_or_else(|| "a thread panicked with a non-text payload".to_owned())
 }
 
 /// Names the bug class of a failure the scheduler itself detected; a
