@@ -116,22 +116,40 @@ impl Exploration {
         F: Fn() + Send + Sync + 'static,
     {
         let execution_count = Arc::new(AtomicUsize::new(0));
+        // How many panics the process had seen when the current execution
+        // started: the first panic after that mark is the failure's cause.
+        let panics_before_execution = Arc::new(AtomicUsize::new(0));
         let runner = Runner::new(scheduler, self.config());
         let counted_body = {
-            let (body, execution_count) = (Arc::clone(body), Arc::clone(&execution_count));
+            let (body, execution_count, panics_before_execution) =
+                (Arc::clone(body), Arc::clone(&execution_count), Arc::clone(&panics_before_execution));
             move || {
                 execution_count.fetch_add(1, Ordering::Relaxed);
+                panics_before_execution.store(grader::harness::recorded_panics().len(), Ordering::Relaxed);
                 body()
             }
         };
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| runner.run(counted_body)));
-        let Err(payload) = outcome else { return };
+        let Err(payload) = outcome else {
+            let _ = std::fs::remove_dir_all(schedule_dir());
+            return;
+        };
         let message = payload_text(payload.as_ref());
+        // When a thread panics while holding a lock, the lock is poisoned and
+        // the scheduler may report another thread's `PoisonError` first; the
+        // first panic of the failing execution is the one that explains it.
+        let first_panic = grader::harness::recorded_panics()
+            .get(panics_before_execution.load(Ordering::Relaxed))
+            .cloned()
+            .filter(|first| !first.contains(message.as_str()));
+        let explanation = match first_panic {
+            Some(first) => format!("{first}\n(the execution then failed with: {})", classify(&message)),
+            None => classify(&message),
+        };
         let failing_execution = execution_count.load(Ordering::Relaxed);
         panic!(
-            "{}\nfound by the {label} scheduler (seed {:#x}) on explored execution {failing_execution} \
+            "{explanation}\nfound by the {label} scheduler (seed {:#x}) on explored execution {failing_execution} \
              of {executions}; exploration is deterministic, so it fails the same way on every run{}",
-            classify(&message),
             self.seed,
             replay_hint(),
         );
