@@ -17,13 +17,25 @@ fn empty_test() {}
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).is_some_and(|arg| arg.starts_with("--")) {
-        return grader::harness::main(&[Test { name: "empty_test", run: empty_test }]);
+        return grader::harness::main(&[Test {
+            name: "empty_test",
+            run: empty_test,
+        }]);
     }
     let n_runs: usize = args.get(1).and_then(|arg| arg.parse().ok()).unwrap_or(300);
     let binary = std::env::current_exe().expect("the example knows its path");
-    let runner =
-        Runner { jobs: 1, secret: "0".repeat(32), lab_id: "lab0".to_owned(), implementation_args: String::new() };
-    let test = PlannedTest { name: "empty_test".to_owned(), binary, timeout: Duration::from_secs(10), alone: false };
+    let runner = Runner {
+        jobs: 1,
+        secret: "0".repeat(32),
+        lab_id: "lab0".to_owned(),
+        implementation_args: String::new(),
+    };
+    let test = PlannedTest {
+        name: "empty_test".to_owned(),
+        binary,
+        timeout: Duration::from_secs(10),
+        alone: false,
+    };
     // Warm the page cache and the dynamic loader once.
     let _ = runner.run_one(&test);
     let mut spans = Vec::with_capacity(n_runs);
@@ -34,7 +46,9 @@ fn main() -> ExitCode {
         assert_eq!(run.outcome, Outcome::Pass, "{run:?}");
     }
     spans.sort();
-    let at = |fraction: f64| spans[((spans.len() - 1) as f64 * fraction) as usize].as_secs_f64() * 1000.0;
+    let at = |fraction: f64| {
+        spans[((spans.len() - 1) as f64 * fraction) as usize].as_secs_f64() * 1000.0
+    };
     println!(
         "isolation overhead over {n_runs} empty tests: median {:.2} ms, p10 {:.2} ms, p90 {:.2} ms, max {:.2} ms",
         at(0.5),

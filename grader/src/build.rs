@@ -74,7 +74,11 @@ pub fn suite_variants(course_root: &Path, lab: &Lab) -> Result<Vec<SuiteVariant>
         .get("features")
         .and_then(Value::as_table)
         .is_some_and(|features| features.contains_key(EXPLORE_FEATURE));
-    Ok(if explores { vec![SuiteVariant::Native, SuiteVariant::Exploring] } else { vec![SuiteVariant::Native] })
+    Ok(if explores {
+        vec![SuiteVariant::Native, SuiteVariant::Exploring]
+    } else {
+        vec![SuiteVariant::Native]
+    })
 }
 
 /// The tests a build of a suite registers depend only on the suite's
@@ -91,7 +95,10 @@ pub fn cached_listing(course_root: &Path, lab: &Lab, variant: SuiteVariant) -> O
 /// Failing to write the cache only costs a build later, so it is not an
 /// error.
 pub fn remember_listing(course_root: &Path, lab: &Lab, variant: SuiteVariant, tests: &[String]) {
-    let cached = CachedListing { fingerprint: suite_fingerprint(&lab.suite_dir(course_root)), tests: tests.to_vec() };
+    let cached = CachedListing {
+        fingerprint: suite_fingerprint(&lab.suite_dir(course_root)),
+        tests: tests.to_vec(),
+    };
     let path = listing_path(course_root, lab, variant);
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
@@ -111,13 +118,17 @@ fn listing_path(course_root: &Path, lab: &Lab, variant: SuiteVariant) -> PathBuf
         SuiteVariant::Native => "native",
         SuiteVariant::Exploring => "explore",
     };
-    grader_target_dir(course_root).join("listings").join(format!("{}-{variant}.json", lab.id()))
+    grader_target_dir(course_root)
+        .join("listings")
+        .join(format!("{}-{variant}.json", lab.id()))
 }
 
 /// A hash of every file's path and contents under the suite's folder.
 fn suite_fingerprint(suite_dir: &Path) -> String {
     fn visit(dir: &Path, files: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -150,7 +161,10 @@ pub struct BuiltSuite {
 #[derive(Debug, Clone)]
 pub enum BuildOutcome {
     Built(BuiltSuite),
-    Failed { compiler_output: String, duration: Duration },
+    Failed {
+        compiler_output: String,
+        duration: Duration,
+    },
 }
 
 /// Where generated packages and their shared target folder live.
@@ -201,7 +215,10 @@ impl Implementation {
     pub fn describe(&self, course: &Course, lab: &Lab) -> Result<ImplementationInfo, Error> {
         let dir = self.crate_dir(&course.root, lab);
         let invalid = |message: String| {
-            Error::new(ErrorKind::InvalidSubmission { path: dir.clone(), message })
+            Error::new(ErrorKind::InvalidSubmission {
+                path: dir.clone(),
+                message,
+            })
         };
         let manifest_path = dir.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest_path).map_err(|err| {
@@ -217,7 +234,12 @@ impl Implementation {
             .get("package")
             .and_then(|package| package.get("name"))
             .and_then(Value::as_str)
-            .ok_or_else(|| invalid("Cargo.toml has no [package] name; a lab submission is one library crate".to_owned()))?
+            .ok_or_else(|| {
+                invalid(
+                    "Cargo.toml has no [package] name; a lab submission is one library crate"
+                        .to_owned(),
+                )
+            })?
             .to_owned();
         let kind = match self {
             Implementation::Student => "student",
@@ -225,7 +247,11 @@ impl Implementation {
             Implementation::Submission(_) => "submission",
         };
         let path = dir.canonicalize().unwrap_or(dir);
-        Ok(ImplementationInfo { kind, path, package })
+        Ok(ImplementationInfo {
+            kind,
+            path,
+            package,
+        })
     }
 }
 
@@ -250,8 +276,16 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
         SuiteVariant::Native => format!("{}-suite-{key}", lab.id()),
         SuiteVariant::Exploring => format!("{}-suite-{key}-explore", lab.id()),
     };
-    let generated_dir = grader_target_dir(course_root).join("build").join(&package_name);
-    let manifest = generated_manifest(course_root, lab, request.implementation, &package_name, request.variant)?;
+    let generated_dir = grader_target_dir(course_root)
+        .join("build")
+        .join(&package_name);
+    let manifest = generated_manifest(
+        course_root,
+        lab,
+        request.implementation,
+        &package_name,
+        request.variant,
+    )?;
     write_if_changed(&generated_dir.join("Cargo.toml"), &manifest)?;
     // Start from the workspace's lock file, so the hidden suite uses exactly
     // the dependency versions the course was tested with, and so the shared
@@ -285,7 +319,8 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
     let mut compiler_output = String::new();
     let stderr = child.stderr.take().expect("stderr was piped");
     for line in BufReader::new(stderr).lines() {
-        let line = line.map_err(|source| io_error("read cargo's output for", &generated_dir, source))?;
+        let line =
+            line.map_err(|source| io_error("read cargo's output for", &generated_dir, source))?;
         if request.echo_progress {
             eprintln!("{line}");
         }
@@ -308,7 +343,10 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
         .map_err(|source| io_error("wait for cargo building", &generated_dir, source))?;
     let duration = started.elapsed();
     if !status.success() {
-        return Ok(BuildOutcome::Failed { compiler_output, duration });
+        return Ok(BuildOutcome::Failed {
+            compiler_output,
+            duration,
+        });
     }
     let binary = target_dir.join("release").join(&package_name);
     Ok(BuildOutcome::Built(BuiltSuite { binary, duration }))
@@ -345,7 +383,9 @@ fn generated_manifest(
     if !suite_dependencies.contains_key(&lib_name) {
         return Err(invalid_course(
             &suite_manifest_path,
-            format!("the hidden suite must depend on the implementation under the name `{lib_name}`"),
+            format!(
+                "the hidden suite must depend on the implementation under the name `{lib_name}`"
+            ),
         ));
     }
     for (name, spec) in suite_dependencies {
@@ -355,8 +395,14 @@ fn generated_manifest(
             table.insert("path".into(), path_value(&implementation.path));
             Value::Table(table)
         } else {
-            resolve_dependency(&name, spec, &suite_dir, course_root, &workspace_dependencies)
-                .map_err(|message| invalid_course(&suite_manifest_path, message))?
+            resolve_dependency(
+                &name,
+                spec,
+                &suite_dir,
+                course_root,
+                &workspace_dependencies,
+            )
+            .map_err(|message| invalid_course(&suite_manifest_path, message))?
         };
         dependencies.insert(name, resolved);
     }
@@ -368,7 +414,10 @@ fn generated_manifest(
     package.insert("publish".into(), false.into());
     let mut bin = Table::new();
     bin.insert("name".into(), package_name.into());
-    bin.insert("path".into(), path_value(&suite_dir.join("src").join("main.rs")));
+    bin.insert(
+        "path".into(),
+        path_value(&suite_dir.join("src").join("main.rs")),
+    );
     // The suite is built optimized (schedule exploration and timing lessons
     // need it) but keeps the checks a student's bug should trip.
     let mut release = Table::new();
@@ -427,9 +476,9 @@ fn resolve_dependency(
     };
     if table.get("workspace").and_then(Value::as_bool) == Some(true) {
         table.remove("workspace");
-        let inherited = workspace_dependencies
-            .get(name)
-            .ok_or_else(|| format!("`{name}` says workspace = true but the workspace does not declare it"))?;
+        let inherited = workspace_dependencies.get(name).ok_or_else(|| {
+            format!("`{name}` says workspace = true but the workspace does not declare it")
+        })?;
         let mut merged = match inherited {
             Value::String(version) => {
                 let mut merged = Table::new();
@@ -437,10 +486,16 @@ fn resolve_dependency(
                 merged
             }
             Value::Table(inherited) => inherited.clone(),
-            _ => return Err(format!("the workspace's `{name}` dependency is neither a version nor a table")),
+            _ => {
+                return Err(format!(
+                    "the workspace's `{name}` dependency is neither a version nor a table"
+                ));
+            }
         };
         if let Some(Value::Array(extra)) = table.remove("features") {
-            let features = merged.entry("features").or_insert_with(|| Value::Array(Vec::new()));
+            let features = merged
+                .entry("features")
+                .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(features) = features {
                 features.extend(extra);
             }
@@ -453,7 +508,10 @@ fn resolve_dependency(
     }
     if let Some(Value::String(path)) = table.get("path").cloned() {
         let absolute = suite_dir.join(path);
-        table.insert("path".into(), path_value(&absolute.canonicalize().unwrap_or(absolute)));
+        table.insert(
+            "path".into(),
+            path_value(&absolute.canonicalize().unwrap_or(absolute)),
+        );
     }
     Ok(Value::Table(table))
 }
@@ -479,9 +537,16 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
 }
 
 fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Error {
-    Error::new(ErrorKind::Io { action, path: path.to_path_buf(), source })
+    Error::new(ErrorKind::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn invalid_course(path: &Path, message: String) -> Error {
-    Error::new(ErrorKind::InvalidCourse { path: path.to_path_buf(), message })
+    Error::new(ErrorKind::InvalidCourse {
+        path: path.to_path_buf(),
+        message,
+    })
 }

@@ -122,15 +122,27 @@ impl Course {
                 ));
             }
             if !is_positive_duration(lab.default_timeout_secs) {
-                return Err(format!("lab {}: default_timeout_secs must be positive", lab.number));
+                return Err(format!(
+                    "lab {}: default_timeout_secs must be positive",
+                    lab.number
+                ));
             }
             let mut seen_tests = std::collections::BTreeSet::new();
             for test in &lab.tests {
                 if !seen_tests.insert(test.name.as_str()) {
-                    return Err(format!("lab {}: test `{}` is declared twice", lab.number, test.name));
+                    return Err(format!(
+                        "lab {}: test `{}` is declared twice",
+                        lab.number, test.name
+                    ));
                 }
-                if test.timeout_secs.is_some_and(|secs| !is_positive_duration(secs)) {
-                    return Err(format!("lab {}: test `{}` needs a positive timeout", lab.number, test.name));
+                if test
+                    .timeout_secs
+                    .is_some_and(|secs| !is_positive_duration(secs))
+                {
+                    return Err(format!(
+                        "lab {}: test `{}` needs a positive timeout",
+                        lab.number, test.name
+                    ));
                 }
             }
         }
@@ -181,7 +193,10 @@ impl Lab {
 
     /// The hidden suite's crate.
     pub fn suite_dir(&self, course_root: &Path) -> PathBuf {
-        course_root.join("grader").join("suites").join(&self.crate_name)
+        course_root
+            .join("grader")
+            .join("suites")
+            .join(&self.crate_name)
     }
 
     /// The Rust name under which the suite refers to the implementation:
@@ -257,7 +272,11 @@ tests = [
     #[test]
     fn rejects_duplicate_tests_and_unknown_keys() {
         let duplicate = SAMPLE.replace("throughput", "put_then_get");
-        assert!(Course::parse(&duplicate).unwrap_err().contains("declared twice"));
+        assert!(
+            Course::parse(&duplicate)
+                .unwrap_err()
+                .contains("declared twice")
+        );
         let unknown = SAMPLE.replace("points = 2", "points = 2, pionts = 1");
         assert!(Course::parse(&unknown).unwrap_err().contains("pionts"));
     }

@@ -26,7 +26,11 @@ pub enum ErrorKind {
     #[error("{query} not found; known labs: {}", known.join(", "))]
     UnknownLab { query: String, known: Vec<String> },
     #[error("{lab} has no test named `{query}`; its tests: {}", known.join(", "))]
-    UnknownTest { lab: String, query: String, known: Vec<String> },
+    UnknownTest {
+        lab: String,
+        query: String,
+        known: Vec<String>,
+    },
     #[error("{}: {message}", path.display())]
     InvalidSubmission { path: PathBuf, message: String },
     #[error("could not run the hidden suite {}: {message}", path.display())]
@@ -35,7 +39,9 @@ pub enum ErrorKind {
 
 impl Error {
     pub fn new(kind: ErrorKind) -> Error {
-        Error { kind: Box::new(kind) }
+        Error {
+            kind: Box::new(kind),
+        }
     }
 
     pub fn kind(&self) -> &ErrorKind {

@@ -32,10 +32,16 @@ pub fn find_bypasses(crate_dir: &Path) -> Vec<Bypass> {
     files.sort();
     let mut bypasses = Vec::new();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
         let relative = file.strip_prefix(crate_dir).unwrap_or(&file).to_path_buf();
         for (line, found) in scan(&text) {
-            bypasses.push(Bypass { file: relative.clone(), line, found });
+            bypasses.push(Bypass {
+                file: relative.clone(),
+                line,
+                found,
+            });
         }
     }
     bypasses
@@ -61,7 +67,11 @@ fn scan(text: &str) -> Vec<(usize, String)> {
         let start = search_from + offset;
         search_from = start + "std::{".len();
         // `mystd::{...}` is not `std::{...}`.
-        if tight_code[..start].chars().next_back().is_some_and(|ch| ch.is_alphanumeric() || ch == '_') {
+        if tight_code[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|ch| ch.is_alphanumeric() || ch == '_')
+        {
             continue;
         }
         let group = tight_code[search_from..].split('}').next().unwrap_or("");
@@ -87,7 +97,9 @@ fn tighten(text: &str) -> String {
     for (idx, &ch) in chars.iter().enumerate() {
         if ch == ' ' || ch == '\t' {
             let previous = out.chars().next_back();
-            let next = chars[idx + 1..].iter().find(|next| **next != ' ' && **next != '\t');
+            let next = chars[idx + 1..]
+                .iter()
+                .find(|next| **next != ' ' && **next != '\t');
             if previous == Some(':') || previous == Some('{') || next == Some(&':') {
                 continue;
             }
@@ -148,12 +160,16 @@ fn without_comments(text: &str) -> String {
 }
 
 fn collect_rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         // Symbolic links are not followed: a submission's tree is scanned,
         // not what it points at.
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             collect_rust_files(&path, files);
         } else if kind.is_file() && path.extension().is_some_and(|ext| ext == "rs") {
@@ -175,7 +191,11 @@ mod tests {
         let found = scan(text);
         assert_eq!(
             found,
-            vec![(2, "std::sync".to_owned()), (3, "std::thread".to_owned()), (7, "std::thread".to_owned())]
+            vec![
+                (2, "std::sync".to_owned()),
+                (3, "std::thread".to_owned()),
+                (7, "std::thread".to_owned())
+            ]
         );
     }
 

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::build::ImplementationInfo;
 use crate::build::{self, BuildOutcome, BuildRequest, Implementation, SuiteVariant};
 use crate::course::{Course, Lab};
 use crate::results::{
@@ -17,7 +18,6 @@ use crate::results::{
     now_rfc3339,
 };
 use crate::runner::{self, Outcome, PlannedTest, Runner, TestRun};
-use crate::build::ImplementationInfo;
 use crate::{Error, ErrorKind};
 
 /// What to grade and how.
@@ -45,8 +45,14 @@ pub struct GradeRequest<'a> {
 #[derive(Debug)]
 pub enum Progress<'a> {
     Building,
-    Running { total: usize },
-    Finished { run: &'a TestRun, done: usize, total: usize },
+    Running {
+        total: usize,
+    },
+    Finished {
+        run: &'a TestRun,
+        done: usize,
+        total: usize,
+    },
     /// Something an instructor should fix; grading goes on.
     Warning(String),
 }
@@ -62,7 +68,11 @@ pub fn grade(
         .tests
         .iter()
         .filter(|test| {
-            request.filters.is_empty() || request.filters.iter().any(|text| test.name.contains(text.as_str()))
+            request.filters.is_empty()
+                || request
+                    .filters
+                    .iter()
+                    .any(|text| test.name.contains(text.as_str()))
         })
         .collect();
     let mut results = LabResults {
@@ -76,7 +86,11 @@ pub fn grade(
         interrupted: false,
         filters: request.filters.clone(),
         repeat: request.repeat.max(1),
-        build: BuildRecord { ok: false, duration_secs: 0.0, message: String::new() },
+        build: BuildRecord {
+            ok: false,
+            duration_secs: 0.0,
+            message: String::new(),
+        },
         warnings: facade_warnings(lab, &implementation.path),
         tests: selected
             .iter()
@@ -108,16 +122,21 @@ pub fn grade(
     let is_selected = |name: &str| selected.iter().any(|test| test.name == name);
     let registered = match build_and_list(request, &implementation, &is_selected)? {
         Ok((registered, build_secs)) => {
-            results.build = BuildRecord { ok: true, duration_secs: build_secs, message: String::new() };
+            results.build = BuildRecord {
+                ok: true,
+                duration_secs: build_secs,
+                message: String::new(),
+            };
             registered
         }
         Err(failed_build) => {
             results.build = failed_build;
             for test in &mut results.tests {
                 test.status = Outcome::Fail;
-                test.message = "not graded: the implementation does not compile against the hidden suite \
+                test.message =
+                    "not graded: the implementation does not compile against the hidden suite \
                                 (see the build message)"
-                    .to_owned();
+                        .to_owned();
             }
             return finish(results, request);
         }
@@ -151,7 +170,11 @@ pub fn grade(
                     alone: test.alone,
                 });
             }
-        } else if let Some(result) = results.tests.iter_mut().find(|result| result.name == test.name) {
+        } else if let Some(result) = results
+            .tests
+            .iter_mut()
+            .find(|result| result.name == test.name)
+        {
             result.status = Outcome::Fail;
             result.message = format!(
                 "the hidden suite has no test named `{}`: course.toml and the suite disagree \
@@ -166,23 +189,41 @@ pub fn grade(
     let shared = Mutex::new((results, 0usize));
     let write_error: Mutex<Option<Error>> = Mutex::new(None);
     let on_finish = |run: &TestRun| {
-        let mut guard = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let (results, done) = &mut *guard;
         *done += 1;
-        if let Some(result) = results.tests.iter_mut().find(|result| result.name == run.name) {
+        if let Some(result) = results
+            .tests
+            .iter_mut()
+            .find(|result| result.name == run.name)
+        {
             record_run(result, run);
         }
         results.update_totals();
         if let Err(err) = results.write_files(&request.out_dir) {
-            write_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(err);
+            write_error
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get_or_insert(err);
         }
-        progress(Progress::Finished { run, done: *done, total: plan.len() });
+        progress(Progress::Finished {
+            run,
+            done: *done,
+            total: plan.len(),
+        });
     };
     runner.run_all(&plan, &on_finish);
-    if let Some(err) = write_error.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+    if let Some(err) = write_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         return Err(err);
     }
-    let (mut results, _) = shared.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (mut results, _) = shared
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     results.interrupted = crate::process::is_interrupted();
     finish(results, request)
 }
@@ -190,7 +231,9 @@ pub fn grade(
 /// What a student must hear before grading: uses of `std::sync` or
 /// `std::thread` in a lab that is graded through its facade.
 fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
-    let Some(facade) = &lab.facade else { return Vec::new() };
+    let Some(facade) = &lab.facade else {
+        return Vec::new();
+    };
     let bypasses = crate::facade::find_bypasses(crate_dir);
     if bypasses.is_empty() {
         return Vec::new();
@@ -198,7 +241,14 @@ fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
     let places: Vec<String> = bypasses
         .iter()
         .take(10)
-        .map(|bypass| format!("{}:{} ({})", bypass.file.display(), bypass.line, bypass.found))
+        .map(|bypass| {
+            format!(
+                "{}:{} ({})",
+                bypass.file.display(),
+                bypass.line,
+                bypass.found
+            )
+        })
         .collect();
     vec![format!(
         "{} uses std's threads or locks directly, so schedule exploration cannot see them and its \
@@ -206,7 +256,11 @@ fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
          {facade}::sync::Mutex, {facade}::thread::spawn, ...). Found at {}{}",
         lab.crate_name,
         places.join(", "),
-        if bypasses.len() > places.len() { format!(" and {} more", bypasses.len() - places.len()) } else { String::new() }
+        if bypasses.len() > places.len() {
+            format!(" and {} more", bypasses.len() - places.len())
+        } else {
+            String::new()
+        }
     )]
 }
 
@@ -246,7 +300,10 @@ fn build_and_list(
                 build::remember_listing(course_root, request.lab, variant, &names);
                 registered.extend(names.into_iter().map(|name| (name, suite.binary.clone())));
             }
-            BuildOutcome::Failed { compiler_output, duration } => {
+            BuildOutcome::Failed {
+                compiler_output,
+                duration,
+            } => {
                 let which = match variant {
                     SuiteVariant::Native => "",
                     SuiteVariant::Exploring => "(in the schedule-exploring build) ",
@@ -265,7 +322,11 @@ fn build_and_list(
 /// Runs one test in the foreground, its output going straight to the
 /// terminal, for a person debugging it; with `schedule`, an exploration
 /// test replays exactly that schedule. Returns whether the test passed.
-pub fn replay(request: &GradeRequest<'_>, test_name: &str, schedule: Option<&str>) -> Result<bool, Error> {
+pub fn replay(
+    request: &GradeRequest<'_>,
+    test_name: &str,
+    schedule: Option<&str>,
+) -> Result<bool, Error> {
     let lab = request.lab;
     if !lab.tests.iter().any(|test| test.name == test_name) {
         return Err(Error::new(ErrorKind::UnknownTest {
@@ -280,7 +341,10 @@ pub fn replay(request: &GradeRequest<'_>, test_name: &str, schedule: Option<&str
         Err(failed_build) => {
             return Err(Error::new(ErrorKind::InvalidSubmission {
                 path: implementation.path,
-                message: format!("does not compile against the hidden suite:\n{}", failed_build.message),
+                message: format!(
+                    "does not compile against the hidden suite:\n{}",
+                    failed_build.message
+                ),
             }));
         }
     };
@@ -296,12 +360,19 @@ pub fn replay(request: &GradeRequest<'_>, test_name: &str, schedule: Option<&str
         .arg(test_name)
         .env(crate::protocol::LAB_ENV, lab.id())
         .env(crate::protocol::TEST_ENV, test_name)
-        .env(crate::protocol::IMPLEMENTATION_ARGS_ENV, request.implementation.command_line_args());
+        .env(
+            crate::protocol::IMPLEMENTATION_ARGS_ENV,
+            request.implementation.command_line_args(),
+        );
     if let Some(schedule) = schedule {
         command.env(crate::protocol::SCHEDULE_ENV, schedule);
     }
     let status = command.status().map_err(|source| {
-        Error::new(ErrorKind::Io { action: "run the test", path: binary.clone(), source })
+        Error::new(ErrorKind::Io {
+            action: "run the test",
+            path: binary.clone(),
+            source,
+        })
     })?;
     Ok(status.success())
 }
@@ -314,8 +385,9 @@ fn record_run(result: &mut TestResult, run: &TestRun) {
     let earlier_runs = result.runs;
     let all_passed_so_far = result.passed_runs == earlier_runs;
     result.runs += 1;
-    result.duration_secs =
-        (result.duration_secs * f64::from(earlier_runs) + run.duration.as_secs_f64()) / f64::from(result.runs);
+    result.duration_secs = (result.duration_secs * f64::from(earlier_runs)
+        + run.duration.as_secs_f64())
+        / f64::from(result.runs);
     if run.outcome.is_pass() {
         result.passed_runs += 1;
     }
@@ -325,7 +397,11 @@ fn record_run(result: &mut TestResult, run: &TestRun) {
         result.output = run.output.clone();
         result.metrics = run.metrics.clone();
     }
-    result.points = if result.passed_runs == result.runs { result.max_points } else { 0 };
+    result.points = if result.passed_runs == result.runs {
+        result.max_points
+    } else {
+        0
+    };
 }
 
 fn finish(mut results: LabResults, request: &GradeRequest<'_>) -> Result<LabResults, Error> {
@@ -340,7 +416,8 @@ fn finish(mut results: LabResults, request: &GradeRequest<'_>) -> Result<LabResu
 fn new_secret() -> String {
     use std::io::Read;
     let mut bytes = [0u8; 16];
-    let filled = std::fs::File::open("/dev/urandom").and_then(|mut random| random.read_exact(&mut bytes));
+    let filled =
+        std::fs::File::open("/dev/urandom").and_then(|mut random| random.read_exact(&mut bytes));
     if filled.is_err() {
         // No /dev/urandom: fall back to the clock and the process id, which
         // a test process cannot predict either.

@@ -208,7 +208,10 @@ fn run_body(test: &Test, secret: String) -> Record {
 fn failure_message(payload: &(dyn Any + Send)) -> String {
     let panics = lock_ignoring_poison(&PANICS);
     let own = payload_text(payload).map(str::to_owned);
-    let own_thread_name = std::thread::current().name().unwrap_or("<unnamed>").to_owned();
+    let own_thread_name = std::thread::current()
+        .name()
+        .unwrap_or("<unnamed>")
+        .to_owned();
     let others: Vec<&String> = panics
         .iter()
         .filter(|panic| !panic.starts_with(&format!("thread '{own_thread_name}'")))
@@ -219,9 +222,17 @@ fn failure_message(payload: &(dyn Any + Send)) -> String {
     const MAX_OTHER_PANICS: usize = 3;
     let listed_others = || {
         let mut lines = vec!["other threads panicked during this test:".to_owned()];
-        lines.extend(others.iter().take(MAX_OTHER_PANICS).map(|panic| format!("  {panic}")));
+        lines.extend(
+            others
+                .iter()
+                .take(MAX_OTHER_PANICS)
+                .map(|panic| format!("  {panic}")),
+        );
         if others.len() > MAX_OTHER_PANICS {
-            lines.push(format!("  ... and {} more", others.len() - MAX_OTHER_PANICS));
+            lines.push(format!(
+                "  ... and {} more",
+                others.len() - MAX_OTHER_PANICS
+            ));
         }
         lines
     };

@@ -226,11 +226,17 @@ impl Supervisor {
                 fds.push(pollfd(capture.fd()));
             }
         }
-        let exit_fd = if watch_exit { self.exit_watch.fd() } else { None };
+        let exit_fd = if watch_exit {
+            self.exit_watch.fd()
+        } else {
+            None
+        };
         if let Some(fd) = exit_fd {
             fds.push(pollfd(fd));
         }
-        let mut slice = until.saturating_duration_since(Instant::now()).min(POLL_SLICE);
+        let mut slice = until
+            .saturating_duration_since(Instant::now())
+            .min(POLL_SLICE);
         if watch_exit && exit_fd.is_none() {
             // Without a pidfd the exit is found by asking; ask often.
             slice = slice.min(Duration::from_millis(2));
@@ -244,7 +250,11 @@ impl Supervisor {
         let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
         if ready < 0 {
             let err = std::io::Error::last_os_error();
-            return if err.kind() == IoErrorKind::Interrupted { Ok(()) } else { Err(err) };
+            return if err.kind() == IoErrorKind::Interrupted {
+                Ok(())
+            } else {
+                Err(err)
+            };
         }
         for entry in &fds {
             if entry.revents == 0 {
@@ -394,7 +404,13 @@ struct Capture {
 impl Capture {
     fn new(fd: OwnedFd, cap: usize) -> std::io::Result<Capture> {
         set_nonblocking(fd.as_raw_fd())?;
-        Ok(Capture { file: File::from(fd), kept: Vec::new(), cap, dropped: 0, closed: false })
+        Ok(Capture {
+            file: File::from(fd),
+            kept: Vec::new(),
+            cap,
+            dropped: 0,
+            closed: false,
+        })
     }
 
     fn fd(&self) -> RawFd {
@@ -423,12 +439,20 @@ impl Capture {
     }
 
     fn drain_nonblocking(&mut self) -> std::io::Result<()> {
-        if self.closed { Ok(()) } else { self.read_available() }
+        if self.closed {
+            Ok(())
+        } else {
+            self.read_available()
+        }
     }
 }
 
 fn pollfd(fd: RawFd) -> libc::pollfd {
-    libc::pollfd { fd, events: libc::POLLIN, revents: 0 }
+    libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }
 }
 
 /// A close-on-exec pipe whose ends sit above the fixed descriptors, so that

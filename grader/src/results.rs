@@ -225,7 +225,11 @@ impl LabResults {
             implementation: self.implementation.kind.clone(),
             environment: self.environment.clone(),
             build_secs: self.build.duration_secs,
-            tests_secs: self.tests.iter().map(|test| test.duration_secs).fold(0.0, |total, secs| total + secs),
+            tests_secs: self
+                .tests
+                .iter()
+                .map(|test| test.duration_secs)
+                .fold(0.0, |total, secs| total + secs),
             tests: self
                 .tests
                 .iter()
@@ -244,7 +248,11 @@ impl LabResults {
     /// atomically.
     pub fn write_files(&self, out_dir: &Path) -> Result<(), Error> {
         std::fs::create_dir_all(out_dir).map_err(|source| {
-            Error::new(ErrorKind::Io { action: "create the results folder", path: out_dir.to_path_buf(), source })
+            Error::new(ErrorKind::Io {
+                action: "create the results folder",
+                path: out_dir.to_path_buf(),
+                source,
+            })
         })?;
         let results = serde_json::to_vec_pretty(self).expect("results always serialize");
         write_atomically(&out_dir.join(RESULTS_FILE), &results)?;
@@ -296,7 +304,11 @@ impl LabResults {
                 test.max_points,
                 test.duration_secs,
                 test.name,
-                if test.runs > 1 { format!("  ({} of {} runs passed)", test.passed_runs, test.runs) } else { String::new() }
+                if test.runs > 1 {
+                    format!("  ({} of {} runs passed)", test.passed_runs, test.runs)
+                } else {
+                    String::new()
+                }
             );
             for line in first_lines(&test.message, 3) {
                 let _ = writeln!(text, "{:>26}{line}", "");
@@ -324,7 +336,10 @@ impl LabResults {
             counts.join(", ")
         );
         if self.interrupted {
-            let _ = writeln!(text, "The run was interrupted; tests marked NOT RUN did not run.");
+            let _ = writeln!(
+                text,
+                "The run was interrupted; tests marked NOT RUN did not run."
+            );
         }
         if let Some(out_dir) = out_dir {
             let _ = writeln!(text, "results: {}", out_dir.join(RESULTS_FILE).display());
@@ -336,8 +351,15 @@ impl LabResults {
 
 /// The first `count` non-empty lines, the last one marked if more follow.
 fn first_lines(message: &str, count: usize) -> Vec<String> {
-    let lines: Vec<&str> = message.lines().filter(|line| !line.trim().is_empty()).collect();
-    let mut shown: Vec<String> = lines.iter().take(count).map(|line| (*line).to_owned()).collect();
+    let lines: Vec<&str> = message
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    let mut shown: Vec<String> = lines
+        .iter()
+        .take(count)
+        .map(|line| (*line).to_owned())
+        .collect();
     if lines.len() > count {
         if let Some(last) = shown.last_mut() {
             last.push_str(" [...]");
@@ -349,8 +371,17 @@ fn first_lines(message: &str, count: usize) -> Vec<String> {
 /// Writes `contents` to `path` through a temporary file in the same folder
 /// and a rename, so readers see the old file or the new one, never half.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let io_error = |action, source| Error::new(ErrorKind::Io { action, path: path.to_path_buf(), source });
-    let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let io_error = |action, source| {
+        Error::new(ErrorKind::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
     std::fs::write(&temporary, contents).map_err(|source| io_error("write", source))?;
     std::fs::rename(&temporary, path).map_err(|source| io_error("replace", source))

@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::process::{self, ChildSpec, Exit, Observed};
 use crate::protocol::{
-    CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record, RecordOutcome, TEST_ENV,
+    CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record,
+    RecordOutcome, TEST_ENV,
 };
 use crate::{Error, ErrorKind};
 
@@ -91,28 +92,38 @@ pub struct Runner {
 
 /// Asks a suite binary which tests it has.
 pub fn list_tests(suite_binary: &Path) -> Result<Vec<String>, Error> {
-        let suite_error = |message: String| {
-            Error::new(ErrorKind::Suite { path: suite_binary.to_path_buf(), message })
-        };
-        let observed = process::supervise(&ChildSpec {
-            program: suite_binary,
-            args: vec![LIST_FLAG.into()],
-            env: Vec::new(),
-            timeout: Duration::from_secs(30),
-            secret: None,
-            output_cap: 1024 * 1024,
-            report_cap: 0,
+    let suite_error = |message: String| {
+        Error::new(ErrorKind::Suite {
+            path: suite_binary.to_path_buf(),
+            message,
         })
-        .map_err(|err| suite_error(err.to_string()))?;
-        let output = String::from_utf8_lossy(&observed.output);
-        if observed.exit != Exit::Code(0) {
-            return Err(suite_error(format!("listing its tests ended with {:?}: {output}", observed.exit)));
-        }
-        Ok(output.lines().map(str::trim).filter(|line| !line.is_empty()).map(String::from).collect())
+    };
+    let observed = process::supervise(&ChildSpec {
+        program: suite_binary,
+        args: vec![LIST_FLAG.into()],
+        env: Vec::new(),
+        timeout: Duration::from_secs(30),
+        secret: None,
+        output_cap: 1024 * 1024,
+        report_cap: 0,
+    })
+    .map_err(|err| suite_error(err.to_string()))?;
+    let output = String::from_utf8_lossy(&observed.output);
+    if observed.exit != Exit::Code(0) {
+        return Err(suite_error(format!(
+            "listing its tests ended with {:?}: {output}",
+            observed.exit
+        )));
+    }
+    Ok(output
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(String::from)
+        .collect())
 }
 
 impl Runner {
-
     /// Runs every planned test and calls `on_finish` as each one ends (from
     /// worker threads, one call at a time). Returns the runs in plan order.
     pub fn run_all(
@@ -122,7 +133,9 @@ impl Runner {
     ) -> Vec<TestRun> {
         let finished: Mutex<Vec<Option<TestRun>>> = Mutex::new(vec![None; plan.len()]);
         let record = |test_idx: usize, run: TestRun| {
-            let mut finished = finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut finished = finished
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             on_finish(&run);
             finished[test_idx] = Some(run);
         };
@@ -139,7 +152,9 @@ impl Runner {
                 scope.spawn(|| {
                     loop {
                         let position = next_shared.fetch_add(1, Ordering::Relaxed);
-                        let Some(&test_idx) = shared.get(position) else { break };
+                        let Some(&test_idx) = shared.get(position) else {
+                            break;
+                        };
                         record(test_idx, self.run_one(&plan[test_idx]));
                     }
                 });
@@ -159,14 +174,21 @@ impl Runner {
         if process::is_interrupted() {
             return not_run(test, "the run was interrupted before this test started");
         }
-        let args: Vec<OsString> = vec![RUN_FLAG.into(), test.name.clone().into(), CHANNEL_FLAG.into()];
+        let args: Vec<OsString> = vec![
+            RUN_FLAG.into(),
+            test.name.clone().into(),
+            CHANNEL_FLAG.into(),
+        ];
         let spec = ChildSpec {
             program: &test.binary,
             args,
             env: vec![
                 (LAB_ENV.into(), self.lab_id.clone().into()),
                 (TEST_ENV.into(), test.name.clone().into()),
-                (IMPLEMENTATION_ARGS_ENV.into(), self.implementation_args.clone().into()),
+                (
+                    IMPLEMENTATION_ARGS_ENV.into(),
+                    self.implementation_args.clone().into(),
+                ),
                 // A backtrace per panic buries the message a student needs;
                 // `--replay` runs a test with the person's own setting.
                 ("RUST_BACKTRACE".into(), "0".into()),
@@ -178,7 +200,10 @@ impl Runner {
         };
         match process::supervise(&spec) {
             Ok(observed) => judge(test, &self.secret, observed),
-            Err(err) => not_run(test, &format!("the grader could not start the test process: {err}")),
+            Err(err) => not_run(
+                test,
+                &format!("the grader could not start the test process: {err}"),
+            ),
         }
     }
 }
@@ -208,7 +233,10 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
     let record = parse_record(&observed.report, observed.report_overflowed);
     let mut metrics = BTreeMap::new();
     let (outcome, message) = match (observed.exit, record) {
-        (Exit::Interrupted, _) => (Outcome::NotRun, "the run was interrupted while this test ran".to_owned()),
+        (Exit::Interrupted, _) => (
+            Outcome::NotRun,
+            "the run was interrupted while this test ran".to_owned(),
+        ),
         (Exit::TimedOut, _) => (
             Outcome::Timeout,
             format!(
@@ -220,7 +248,9 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
         (Exit::Signal(signal), _) => (Outcome::Crash, crash_message(signal, &output)),
         (_, Err(problem)) if !observed.report.is_empty() => (
             Outcome::Fail,
-            format!("the test process sent an invalid report ({problem}); code under test must not write to the grader's channel"),
+            format!(
+                "the test process sent an invalid report ({problem}); code under test must not write to the grader's channel"
+            ),
         ),
         (Exit::Code(code), Err(_)) => (Outcome::Fail, no_record_message(code)),
         (Exit::Code(code), Ok(record)) => {
@@ -237,14 +267,23 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
                     (RecordOutcome::Pass, 0) => (Outcome::Pass, String::new()),
                     (RecordOutcome::Pass, code) => (
                         Outcome::Fail,
-                        format!("the test body finished but its process then exited with status {code}"),
+                        format!(
+                            "the test body finished but its process then exited with status {code}"
+                        ),
                     ),
                     (RecordOutcome::Fail, _) => (Outcome::Fail, record.message),
                 }
             }
         }
     };
-    TestRun { name: test.name.clone(), outcome, message, duration: observed.duration, output, metrics }
+    TestRun {
+        name: test.name.clone(),
+        outcome,
+        message,
+        duration: observed.duration,
+        output,
+        metrics,
+    }
 }
 
 fn parse_record(report: &[u8], overflowed: bool) -> Result<Record, String> {
@@ -278,7 +317,9 @@ fn crash_message(signal: i32, output: &str) -> String {
     if output.contains("has overflowed its stack") {
         format!("crashed with {name}: stack overflow (unbounded recursion?)")
     } else if signal == libc::SIGABRT {
-        format!("crashed with {name}: std::process::abort, a panic while panicking, or a failed allocation")
+        format!(
+            "crashed with {name}: std::process::abort, a panic while panicking, or a failed allocation"
+        )
     } else {
         format!("crashed with {name}")
     }

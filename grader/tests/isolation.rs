@@ -31,7 +31,9 @@ fn panics_with_a_message() {
 }
 
 fn panics_in_a_spawned_thread() {
-    std::thread::spawn(|| panic!("worker lost an item")).join().unwrap();
+    std::thread::spawn(|| panic!("worker lost an item"))
+        .join()
+        .unwrap();
 }
 
 fn exits_zero() {
@@ -45,7 +47,9 @@ fn exits_zero_from_another_thread() {
 
 fn prints_fake_pass_lines_and_exits_zero() {
     println!("test result: ok. 99 passed; 0 failed; 0 ignored");
-    println!(r#"{{ "type": "test", "event": "ok", "name": "prints_fake_pass_lines_and_exits_zero" }}"#);
+    println!(
+        r#"{{ "type": "test", "event": "ok", "name": "prints_fake_pass_lines_and_exits_zero" }}"#
+    );
     eprintln!(r#"{{"secret":"","test":"prints_fake_pass_lines_and_exits_zero","outcome":"pass"}}"#);
     std::process::exit(0);
 }
@@ -99,13 +103,19 @@ fn loops_forever() {
 
 #[allow(clippy::zombie_processes)] // Leaving it behind is the point of the test.
 fn leaves_a_sleeping_child() {
-    let child = std::process::Command::new("sleep").arg("3600").spawn().unwrap();
+    let child = std::process::Command::new("sleep")
+        .arg("3600")
+        .spawn()
+        .unwrap();
     std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
     // The test itself passes; the grader must still kill the child.
 }
 
 fn waits_for_a_sleeping_child() {
-    let mut child = std::process::Command::new("sleep").arg("3600").spawn().unwrap();
+    let mut child = std::process::Command::new("sleep")
+        .arg("3600")
+        .spawn()
+        .unwrap();
     std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
     child.wait().unwrap();
 }
@@ -123,21 +133,66 @@ fn reports_a_metric() {
 }
 
 const SUITE: &[Test] = &[
-    Test { name: "passes", run: passes },
-    Test { name: "panics_with_a_message", run: panics_with_a_message },
-    Test { name: "panics_in_a_spawned_thread", run: panics_in_a_spawned_thread },
-    Test { name: "exits_zero", run: exits_zero },
-    Test { name: "exits_zero_from_another_thread", run: exits_zero_from_another_thread },
-    Test { name: "prints_fake_pass_lines_and_exits_zero", run: prints_fake_pass_lines_and_exits_zero },
-    Test { name: "forges_a_report_on_the_grader_channel", run: forges_a_report_on_the_grader_channel },
-    Test { name: "aborts", run: aborts },
-    Test { name: "overflows_its_stack", run: overflows_its_stack },
-    Test { name: "deadlocks", run: deadlocks },
-    Test { name: "loops_forever", run: loops_forever },
-    Test { name: "leaves_a_sleeping_child", run: leaves_a_sleeping_child },
-    Test { name: "waits_for_a_sleeping_child", run: waits_for_a_sleeping_child },
-    Test { name: "floods_its_output", run: floods_its_output },
-    Test { name: "reports_a_metric", run: reports_a_metric },
+    Test {
+        name: "passes",
+        run: passes,
+    },
+    Test {
+        name: "panics_with_a_message",
+        run: panics_with_a_message,
+    },
+    Test {
+        name: "panics_in_a_spawned_thread",
+        run: panics_in_a_spawned_thread,
+    },
+    Test {
+        name: "exits_zero",
+        run: exits_zero,
+    },
+    Test {
+        name: "exits_zero_from_another_thread",
+        run: exits_zero_from_another_thread,
+    },
+    Test {
+        name: "prints_fake_pass_lines_and_exits_zero",
+        run: prints_fake_pass_lines_and_exits_zero,
+    },
+    Test {
+        name: "forges_a_report_on_the_grader_channel",
+        run: forges_a_report_on_the_grader_channel,
+    },
+    Test {
+        name: "aborts",
+        run: aborts,
+    },
+    Test {
+        name: "overflows_its_stack",
+        run: overflows_its_stack,
+    },
+    Test {
+        name: "deadlocks",
+        run: deadlocks,
+    },
+    Test {
+        name: "loops_forever",
+        run: loops_forever,
+    },
+    Test {
+        name: "leaves_a_sleeping_child",
+        run: leaves_a_sleeping_child,
+    },
+    Test {
+        name: "waits_for_a_sleeping_child",
+        run: waits_for_a_sleeping_child,
+    },
+    Test {
+        name: "floods_its_output",
+        run: floods_its_output,
+    },
+    Test {
+        name: "reports_a_metric",
+        run: reports_a_metric,
+    },
 ];
 
 // ---------------------------------------------------------------------------
@@ -157,7 +212,12 @@ fn runner(jobs: usize) -> Runner {
 }
 
 fn run(name: &str, timeout: Duration) -> TestRun {
-    runner(1).run_one(&PlannedTest { name: name.to_owned(), binary: this_binary(), timeout, alone: false })
+    runner(1).run_one(&PlannedTest {
+        name: name.to_owned(),
+        binary: this_binary(),
+        timeout,
+        alone: false,
+    })
 }
 
 fn expect(run: &TestRun, outcome: Outcome, message_part: &str) {
@@ -174,7 +234,13 @@ fn expect(run: &TestRun, outcome: Outcome, message_part: &str) {
 fn is_alive(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(stat) => {
-            let state = stat.rsplit(')').next().unwrap_or("").split_whitespace().next().unwrap_or("");
+            let state = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
             state != "Z" && state != "X"
         }
         Err(_) => false,
@@ -182,12 +248,17 @@ fn is_alive(pid: i32) -> bool {
 }
 
 fn run_leaving_child(name: &str, timeout: Duration) -> (TestRun, i32) {
-    let pid_file = std::env::temp_dir().join(format!("grader-selftest-{}-{name}.pid", std::process::id()));
+    let pid_file =
+        std::env::temp_dir().join(format!("grader-selftest-{}-{name}.pid", std::process::id()));
     // SAFETY: the checks that set this variable run one at a time (see
     // `main`), before any of them starts a process of its own.
     unsafe { std::env::set_var(PID_FILE_ENV, &pid_file) };
     let run = run(name, timeout);
-    let pid: i32 = std::fs::read_to_string(&pid_file).expect("the test wrote its child's pid").trim().parse().unwrap();
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .expect("the test wrote its child's pid")
+        .trim()
+        .parse()
+        .unwrap();
     let _ = std::fs::remove_file(&pid_file);
     (run, pid)
 }
@@ -198,28 +269,66 @@ fn check_pass_needs_the_record() {
 }
 
 fn check_panic_message_is_the_failure_message() {
-    expect(&run("panics_with_a_message", Duration::from_secs(10)), Outcome::Fail, "expected 200000, got 143512");
-    expect(&run("panics_in_a_spawned_thread", Duration::from_secs(10)), Outcome::Fail, "worker lost an item");
+    expect(
+        &run("panics_with_a_message", Duration::from_secs(10)),
+        Outcome::Fail,
+        "expected 200000, got 143512",
+    );
+    expect(
+        &run("panics_in_a_spawned_thread", Duration::from_secs(10)),
+        Outcome::Fail,
+        "worker lost an item",
+    );
 }
 
 fn check_exit_zero_is_a_failure() {
-    expect(&run("exits_zero", Duration::from_secs(10)), Outcome::Fail, "std::process::exit");
-    expect(&run("exits_zero_from_another_thread", Duration::from_secs(10)), Outcome::Fail, "std::process::exit");
+    expect(
+        &run("exits_zero", Duration::from_secs(10)),
+        Outcome::Fail,
+        "std::process::exit",
+    );
+    expect(
+        &run("exits_zero_from_another_thread", Duration::from_secs(10)),
+        Outcome::Fail,
+        "std::process::exit",
+    );
 }
 
 fn check_printed_pass_lines_are_ignored() {
-    let run = run("prints_fake_pass_lines_and_exits_zero", Duration::from_secs(10));
+    let run = run(
+        "prints_fake_pass_lines_and_exits_zero",
+        Duration::from_secs(10),
+    );
     expect(&run, Outcome::Fail, "std::process::exit");
-    assert!(run.output.contains("99 passed"), "the fake line is kept as output: {:?}", run.output);
+    assert!(
+        run.output.contains("99 passed"),
+        "the fake line is kept as output: {:?}",
+        run.output
+    );
 }
 
 fn check_forged_report_is_a_failure() {
-    expect(&run("forges_a_report_on_the_grader_channel", Duration::from_secs(10)), Outcome::Fail, "forged");
+    expect(
+        &run(
+            "forges_a_report_on_the_grader_channel",
+            Duration::from_secs(10),
+        ),
+        Outcome::Fail,
+        "forged",
+    );
 }
 
 fn check_abort_and_stack_overflow_crash() {
-    expect(&run("aborts", Duration::from_secs(10)), Outcome::Crash, "SIGABRT");
-    expect(&run("overflows_its_stack", Duration::from_secs(10)), Outcome::Crash, "stack overflow");
+    expect(
+        &run("aborts", Duration::from_secs(10)),
+        Outcome::Crash,
+        "SIGABRT",
+    );
+    expect(
+        &run("overflows_its_stack", Duration::from_secs(10)),
+        Outcome::Crash,
+        "stack overflow",
+    );
 }
 
 fn check_deadlock_and_endless_loop_time_out() {
@@ -228,25 +337,43 @@ fn check_deadlock_and_endless_loop_time_out() {
         let run = run(name, Duration::from_millis(500));
         expect(&run, Outcome::Timeout, "did not finish within 0.5 s");
         // The verdict comes at the deadline, not long after it.
-        assert!(started.elapsed() < Duration::from_millis(500) * 20, "{name} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_millis(500) * 20,
+            "{name} took {:?}",
+            started.elapsed()
+        );
     }
 }
 
 fn check_children_do_not_outlive_their_test() {
     let (run, pid) = run_leaving_child("leaves_a_sleeping_child", Duration::from_secs(10));
     expect(&run, Outcome::Pass, "");
-    assert!(!is_alive(pid), "the child {pid} left by a passing test is still running");
+    assert!(
+        !is_alive(pid),
+        "the child {pid} left by a passing test is still running"
+    );
 
     let (run, pid) = run_leaving_child("waits_for_a_sleeping_child", Duration::from_secs(2));
     expect(&run, Outcome::Timeout, "did not finish");
-    assert!(!is_alive(pid), "the child {pid} of a timed-out test is still running");
+    assert!(
+        !is_alive(pid),
+        "the child {pid} of a timed-out test is still running"
+    );
 }
 
 fn check_output_is_capped_without_blocking() {
     let run = run("floods_its_output", Duration::from_secs(20));
     expect(&run, Outcome::Pass, "");
-    assert!(run.output.len() < 70 * 1024, "kept {} bytes", run.output.len());
-    assert!(run.output.contains("more bytes of output were dropped"), "{}", &run.output[run.output.len() - 200..]);
+    assert!(
+        run.output.len() < 70 * 1024,
+        "kept {} bytes",
+        run.output.len()
+    );
+    assert!(
+        run.output.contains("more bytes of output were dropped"),
+        "{}",
+        &run.output[run.output.len() - 200..]
+    );
 }
 
 fn check_metrics_travel_with_the_record() {
@@ -256,7 +383,11 @@ fn check_metrics_travel_with_the_record() {
 }
 
 fn check_unknown_test_fails_cleanly() {
-    expect(&run("no_such_test", Duration::from_secs(10)), Outcome::Fail, "status 2");
+    expect(
+        &run("no_such_test", Duration::from_secs(10)),
+        Outcome::Fail,
+        "status 2",
+    );
 }
 
 fn check_listing_and_parallel_run() {
@@ -265,48 +396,117 @@ fn check_listing_and_parallel_run() {
     let expected: Vec<&str> = SUITE.iter().map(|test| test.name).collect();
     assert_eq!(listed, expected);
 
-    let plan: Vec<PlannedTest> = ["passes", "aborts", "deadlocks", "exits_zero", "panics_with_a_message"]
-        .iter()
-        .map(|name| PlannedTest { name: (*name).to_owned(), binary: this_binary(), timeout: Duration::from_secs(4), alone: *name == "aborts" })
-        .collect();
+    let plan: Vec<PlannedTest> = [
+        "passes",
+        "aborts",
+        "deadlocks",
+        "exits_zero",
+        "panics_with_a_message",
+    ]
+    .iter()
+    .map(|name| PlannedTest {
+        name: (*name).to_owned(),
+        binary: this_binary(),
+        timeout: Duration::from_secs(4),
+        alone: *name == "aborts",
+    })
+    .collect();
     let seen = Mutex::new(Vec::new());
     let runs = runner.run_all(&plan, &|run| seen.lock().unwrap().push(run.name.clone()));
     let outcomes: Vec<Outcome> = runs.iter().map(|run| run.outcome).collect();
-    assert_eq!(outcomes, [Outcome::Pass, Outcome::Crash, Outcome::Timeout, Outcome::Fail, Outcome::Fail], "{runs:#?}");
-    assert_eq!(seen.lock().unwrap()[0], "aborts", "tests marked alone run first");
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Pass,
+            Outcome::Crash,
+            Outcome::Timeout,
+            Outcome::Fail,
+            Outcome::Fail
+        ],
+        "{runs:#?}"
+    );
+    assert_eq!(
+        seen.lock().unwrap()[0],
+        "aborts",
+        "tests marked alone run first"
+    );
     assert_eq!(seen.lock().unwrap().len(), plan.len());
 }
 
 const CHECKS: &[(&str, fn())] = &[
     ("pass_needs_the_record", check_pass_needs_the_record),
-    ("panic_message_is_the_failure_message", check_panic_message_is_the_failure_message),
+    (
+        "panic_message_is_the_failure_message",
+        check_panic_message_is_the_failure_message,
+    ),
     ("exit_zero_is_a_failure", check_exit_zero_is_a_failure),
-    ("printed_pass_lines_are_ignored", check_printed_pass_lines_are_ignored),
-    ("forged_report_is_a_failure", check_forged_report_is_a_failure),
-    ("abort_and_stack_overflow_crash", check_abort_and_stack_overflow_crash),
-    ("deadlock_and_endless_loop_time_out", check_deadlock_and_endless_loop_time_out),
-    ("children_do_not_outlive_their_test", check_children_do_not_outlive_their_test),
-    ("output_is_capped_without_blocking", check_output_is_capped_without_blocking),
-    ("metrics_travel_with_the_record", check_metrics_travel_with_the_record),
-    ("unknown_test_fails_cleanly", check_unknown_test_fails_cleanly),
+    (
+        "printed_pass_lines_are_ignored",
+        check_printed_pass_lines_are_ignored,
+    ),
+    (
+        "forged_report_is_a_failure",
+        check_forged_report_is_a_failure,
+    ),
+    (
+        "abort_and_stack_overflow_crash",
+        check_abort_and_stack_overflow_crash,
+    ),
+    (
+        "deadlock_and_endless_loop_time_out",
+        check_deadlock_and_endless_loop_time_out,
+    ),
+    (
+        "children_do_not_outlive_their_test",
+        check_children_do_not_outlive_their_test,
+    ),
+    (
+        "output_is_capped_without_blocking",
+        check_output_is_capped_without_blocking,
+    ),
+    (
+        "metrics_travel_with_the_record",
+        check_metrics_travel_with_the_record,
+    ),
+    (
+        "unknown_test_fails_cleanly",
+        check_unknown_test_fails_cleanly,
+    ),
     ("listing_and_parallel_run", check_listing_and_parallel_run),
 ];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).is_some_and(|arg| arg == LIST_FLAG || arg == RUN_FLAG) {
+    if args
+        .get(1)
+        .is_some_and(|arg| arg == LIST_FLAG || arg == RUN_FLAG)
+    {
         return grader::harness::main(SUITE);
     }
     // Mimic libtest's filtering and summary so `cargo test NAME` and CI's
     // summary reading behave as for any other test binary.
-    let filter = args.iter().skip(1).find(|arg| !arg.starts_with('-')).cloned();
-    let selected: Vec<_> = CHECKS.iter().filter(|(name, _)| filter.as_ref().is_none_or(|text| name.contains(text.as_str()))).collect();
+    let filter = args
+        .iter()
+        .skip(1)
+        .find(|arg| !arg.starts_with('-'))
+        .cloned();
+    let selected: Vec<_> = CHECKS
+        .iter()
+        .filter(|(name, _)| {
+            filter
+                .as_ref()
+                .is_none_or(|text| name.contains(text.as_str()))
+        })
+        .collect();
     println!("\nrunning {} tests", selected.len());
     let mut failed = Vec::new();
     // Sequential on purpose: one check sets an environment variable.
     for (name, check) in &selected {
         let result = std::panic::catch_unwind(check);
-        println!("test {name} ... {}", if result.is_ok() { "ok" } else { "FAILED" });
+        println!(
+            "test {name} ... {}",
+            if result.is_ok() { "ok" } else { "FAILED" }
+        );
         if result.is_err() {
             failed.push(*name);
         }
@@ -318,5 +518,9 @@ fn main() -> ExitCode {
         failed.len(),
         CHECKS.len() - selected.len()
     );
-    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -127,7 +127,10 @@ fn run(cli: Cli) -> Result<u8> {
         None => default_course_root(),
     };
     let course = Course::load(&course_root).with_context(|| {
-        format!("could not load the course in {} (is this the course's folder?)", course_root.display())
+        format!(
+            "could not load the course in {} (is this the course's folder?)",
+            course_root.display()
+        )
     })?;
     match cli.command {
         Command::Grade(args) => grade_command(&course, args),
@@ -148,7 +151,10 @@ fn default_course_root() -> PathBuf {
 
 fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
     if !(args.timeout_scale > 0.0 && args.timeout_scale.is_finite()) {
-        anyhow::bail!("--timeout-scale must be a positive number, got {}", args.timeout_scale);
+        anyhow::bail!(
+            "--timeout-scale must be a positive number, got {}",
+            args.timeout_scale
+        );
     }
     let labs = if args.all {
         course.labs.iter().collect::<Vec<_>>()
@@ -185,7 +191,11 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
         let passed = grader::grade::replay(&request, test_name, args.schedule.as_deref())
             .with_context(|| format!("replaying {test_name} of {lab} failed"))?;
         eprintln!("{test_name}: {}", if passed { "passed" } else { "FAILED" });
-        return Ok(if passed { EXIT_ALL_PASSED } else { EXIT_SOME_FAILED });
+        return Ok(if passed {
+            EXIT_ALL_PASSED
+        } else {
+            EXIT_SOME_FAILED
+        });
     }
     grader::process::install_interrupt_handlers();
 
@@ -208,8 +218,8 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),
         };
-        let results = grade(&request, &show_progress)
-            .with_context(|| format!("grading {lab} failed"))?;
+        let results =
+            grade(&request, &show_progress).with_context(|| format!("grading {lab} failed"))?;
         match args.format {
             Format::Human => print!("{}", results.render_human(Some(&out_dir))),
             Format::Json => json_documents.push(results.clone()),
@@ -246,7 +256,9 @@ fn show_progress(progress: Progress<'_>) {
     let mut stderr = std::io::stderr().lock();
     let _ = match progress {
         Progress::Building => writeln!(stderr, "building the hidden suite..."),
-        Progress::Running { total } => writeln!(stderr, "running {total} tests, each in its own process..."),
+        Progress::Running { total } => {
+            writeln!(stderr, "running {total} tests, each in its own process...")
+        }
         Progress::Finished { run, done, total } => writeln!(
             stderr,
             "[{done:>width$}/{total}] {:<7} {} ({:.2}s)",
@@ -283,7 +295,12 @@ fn render_list(course: &Course) -> String {
             lab.tests.len(),
             lab.max_points()
         );
-        let name_width = lab.tests.iter().map(|test| test.name.len()).max().unwrap_or(0);
+        let name_width = lab
+            .tests
+            .iter()
+            .map(|test| test.name.len())
+            .max()
+            .unwrap_or(0);
         for test in &lab.tests {
             let visibility = serde_json::to_value(lab.visibility(test))
                 .ok()

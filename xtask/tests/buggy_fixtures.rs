@@ -33,25 +33,41 @@ struct Expected {
 }
 
 fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// `(fixture folder, lab id, expectations)` for every fixture that has an
 /// `expected.toml`, sorted by folder name.
 fn fixtures() -> Vec<(PathBuf, String, Expected)> {
     let mut found = Vec::new();
-    for entry in std::fs::read_dir(course_root().join("grader").join("fixtures")).unwrap().flatten() {
+    for entry in std::fs::read_dir(course_root().join("grader").join("fixtures"))
+        .unwrap()
+        .flatten()
+    {
         let expected_path = entry.path().join("expected.toml");
-        let Ok(text) = std::fs::read_to_string(&expected_path) else { continue };
-        let expected: Expected = toml::from_str(&text)
-            .unwrap_or_else(|err| panic!("{} is not a valid expectation: {err}", expected_path.display()));
+        let Ok(text) = std::fs::read_to_string(&expected_path) else {
+            continue;
+        };
+        let expected: Expected = toml::from_str(&text).unwrap_or_else(|err| {
+            panic!(
+                "{} is not a valid expectation: {err}",
+                expected_path.display()
+            )
+        });
         let folder_name = entry.file_name().to_string_lossy().into_owned();
         let lab_id = folder_name.split('-').next().unwrap().to_owned();
         assert!(
             lab_id.starts_with("lab") && lab_id[3..].parse::<u32>().is_ok(),
             "fixture folder {folder_name} should start with its lab id (lab2-...)"
         );
-        assert!(!expected.caught_by.is_empty(), "{}: caught_by is empty", expected_path.display());
+        assert!(
+            !expected.caught_by.is_empty(),
+            "{}: caught_by is empty",
+            expected_path.display()
+        );
         found.push((entry.path(), lab_id, expected));
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -64,7 +80,15 @@ fn grade_json(lab_id: &str, submission: &Path, extra_args: &[String]) -> Value {
         .unwrap()
         .current_dir(course_root())
         .env_remove("COURSE_ROOT")
-        .args(["grade", lab_id, "--format", "json", "-j", "2", "--submission"])
+        .args([
+            "grade",
+            lab_id,
+            "--format",
+            "json",
+            "-j",
+            "2",
+            "--submission",
+        ])
         .arg(submission)
         .arg("--out")
         .arg(out.path())
@@ -82,7 +106,10 @@ fn grade_json(lab_id: &str, submission: &Path, extra_args: &[String]) -> Value {
 }
 
 fn test_result<'a>(results: &'a Value, name: &str) -> Option<&'a Value> {
-    results["tests"].as_array()?.iter().find(|test| test["name"] == name)
+    results["tests"]
+        .as_array()?
+        .iter()
+        .find(|test| test["name"] == name)
 }
 
 /// Labs graded by schedule exploration (those with a facade) keep at least
@@ -94,7 +121,10 @@ fn every_explored_lab_has_enough_buggy_fixtures() {
     let course = grader::course::Course::load(&course_root()).unwrap();
     let fixtures = fixtures();
     for lab in course.labs.iter().filter(|lab| lab.facade.is_some()) {
-        let count = fixtures.iter().filter(|(_, lab_id, _)| *lab_id == lab.id()).count();
+        let count = fixtures
+            .iter()
+            .filter(|(_, lab_id, _)| *lab_id == lab.id())
+            .count();
         assert!(
             count >= MIN_FIXTURES_PER_EXPLORED_LAB,
             "{lab} has {count} buggy fixtures with expected.toml; it needs {MIN_FIXTURES_PER_EXPLORED_LAB}"
@@ -107,7 +137,10 @@ fn every_buggy_fixture_loses_points_on_every_run() {
     let fixtures = fixtures();
     let mut problems = Vec::new();
     let mut replay_commands: Vec<(String, String)> = Vec::new();
-    let mut table = vec![format!("{:<48} {:<60} {:<8} how", "fixture", "caught by", "verdict")];
+    let mut table = vec![format!(
+        "{:<48} {:<60} {:<8} how",
+        "fixture", "caught by", "verdict"
+    )];
     for (dir, lab_id, expected) in &fixtures {
         let fixture_name = dir.file_name().unwrap().to_string_lossy().into_owned();
         // Only the catching tests, each RUNS times: the grader then builds
@@ -118,12 +151,17 @@ fn every_buggy_fixture_loses_points_on_every_run() {
         }
         let results = grade_json(lab_id, dir, &args);
         if results["build"]["ok"] != true {
-            problems.push(format!("{fixture_name}: does not compile: {}", results["build"]["message"]));
+            problems.push(format!(
+                "{fixture_name}: does not compile: {}",
+                results["build"]["message"]
+            ));
             continue;
         }
         for name in &expected.caught_by {
             let Some(test) = test_result(&results, name) else {
-                problems.push(format!("{fixture_name}: caught_by names `{name}`, which {lab_id} does not have"));
+                problems.push(format!(
+                    "{fixture_name}: caught_by names `{name}`, which {lab_id} does not have"
+                ));
                 continue;
             };
             if test["passed_runs"] != 0 || test["runs"] != RUNS {
@@ -135,7 +173,8 @@ fn every_buggy_fixture_loses_points_on_every_run() {
             }
             let message = test["message"].as_str().unwrap_or("");
             if let Some(command) = message.lines().find_map(|line| {
-                line.split_once("replay this schedule with the test's output: ").map(|(_, command)| command.to_owned())
+                line.split_once("replay this schedule with the test's output: ")
+                    .map(|(_, command)| command.to_owned())
             }) {
                 replay_commands.push((lab_id.clone(), command));
             }
@@ -144,7 +183,10 @@ fn every_buggy_fixture_loses_points_on_every_run() {
                 .find(|line| line.starts_with("found by"))
                 .map(|line| line.split(';').next().unwrap_or(line))
                 .unwrap_or_else(|| message.lines().next().unwrap_or(""));
-            table.push(format!("{fixture_name:<48} {name:<60} {:<8} {how}", test["status"].as_str().unwrap_or("?")));
+            table.push(format!(
+                "{fixture_name:<48} {name:<60} {:<8} {how}",
+                test["status"].as_str().unwrap_or("?")
+            ));
         }
     }
     // One failing schedule, replayed through the CLI, fails again.
@@ -168,5 +210,10 @@ fn every_buggy_fixture_loses_points_on_every_run() {
         }
     }
     println!("\n{}\n", table.join("\n"));
-    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

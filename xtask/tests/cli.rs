@@ -22,7 +22,10 @@ use serde_json::Value;
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -37,7 +40,9 @@ fn xtask() -> Command {
 
 /// Runs `xtask grade ARGS --out OUT` while holding [`SERIAL`].
 fn grade(args: &[&str], out: &Path) -> (Output, Value) {
-    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let output = xtask()
         .arg("grade")
         .args(args)
@@ -46,8 +51,12 @@ fn grade(args: &[&str], out: &Path) -> (Output, Value) {
         .timeout(Duration::from_secs(900))
         .output()
         .unwrap();
-    let results = std::fs::read_to_string(out.join("results.json")).expect("results.json is written");
-    (output, serde_json::from_str(&results).expect("results.json is valid JSON"))
+    let results =
+        std::fs::read_to_string(out.join("results.json")).expect("results.json is written");
+    (
+        output,
+        serde_json::from_str(&results).expect("results.json is valid JSON"),
+    )
 }
 
 fn stdout_of(output: &Output) -> String {
@@ -58,14 +67,23 @@ fn stdout_of(output: &Output) -> String {
 fn human_filters(out: &Path) -> Vec<(String, String)> {
     vec![
         (regex_escape(&out.display().to_string()), "[OUT]".to_owned()),
-        (regex_escape(&course_root().display().to_string()), "[ROOT]".to_owned()),
+        (
+            regex_escape(&course_root().display().to_string()),
+            "[ROOT]".to_owned(),
+        ),
         (r" +\d+\.\d\ds ".to_owned(), " [TIME]s ".to_owned()),
     ]
 }
 
 fn regex_escape(text: &str) -> String {
     text.chars()
-        .map(|ch| if ch.is_ascii_alphanumeric() || ch == '/' || ch == '_' || ch == '-' { ch.to_string() } else { format!("\\{ch}") })
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || ch == '/' || ch == '_' || ch == '-' {
+                ch.to_string()
+            } else {
+                format!("\\{ch}")
+            }
+        })
         .collect()
 }
 
@@ -84,7 +102,12 @@ fn statuses(results: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|test| (test["name"].as_str().unwrap().to_owned(), test["status"].as_str().unwrap().to_owned()))
+        .map(|test| {
+            (
+                test["name"].as_str().unwrap().to_owned(),
+                test["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -95,7 +118,10 @@ fn processes_with(needle: &str) -> Vec<String> {
         if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
             if cmdline.contains(needle) {
-                found.push(format!("{}: {cmdline}", entry.file_name().to_string_lossy()));
+                found.push(format!(
+                    "{}: {cmdline}",
+                    entry.file_name().to_string_lossy()
+                ));
             }
         }
     }
@@ -117,7 +143,9 @@ mod usage {
             .args(["grade", "lab99"])
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("lab99 not found; known labs: lab1 (threads)"));
+            .stderr(predicate::str::contains(
+                "lab99 not found; known labs: lab1 (threads)",
+            ));
     }
 
     #[test]
@@ -126,7 +154,9 @@ mod usage {
             .args(["grade", "lab1", "--submission", "/nonexistent/submission"])
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("--submission /nonexistent/submission: no such folder"));
+            .stderr(predicate::str::contains(
+                "--submission /nonexistent/submission: no such folder",
+            ));
     }
 
     #[test]
@@ -135,7 +165,9 @@ mod usage {
             .args(["grade", "--help"])
             .assert()
             .success()
-            .stdout(predicate::str::contains("0 all tests passed, 1 some test failed, 2 usage or build"));
+            .stdout(predicate::str::contains(
+                "0 all tests passed, 1 some test failed, 2 usage or build",
+            ));
     }
 }
 
@@ -148,11 +180,19 @@ mod grading {
         let (output, results) = grade(&["lab1", "--solution"], out.path());
         assert_eq!(output.status.code(), Some(0), "{}", stdout_of(&output));
         let totals = &results["totals"];
-        assert_eq!(totals["points"], totals["max_points"], "{}", stdout_of(&output));
+        assert_eq!(
+            totals["points"],
+            totals["max_points"],
+            "{}",
+            stdout_of(&output)
+        );
         assert_eq!(totals["max_points"], 50);
         assert_eq!(results["complete"], true);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!stderr.contains("warning"), "course.toml and the suite must agree: {stderr}");
+        assert!(
+            !stderr.contains("warning"),
+            "course.toml and the suite must agree: {stderr}"
+        );
         assert_human_snapshot!("reference_human", stdout_of(&output), out.path());
         insta::assert_json_snapshot!("reference_results_json", results, {
             ".started_at" => "[TIME]",
@@ -164,8 +204,13 @@ mod grading {
             ".tests[].output" => "[OUTPUT]",
             ".tests[].metrics" => "[METRICS]",
         });
-        let timing: Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("timing.json")).unwrap()).unwrap();
-        assert_eq!(timing["tests"].as_array().unwrap().len(), results["tests"].as_array().unwrap().len());
+        let timing: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join("timing.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            timing["tests"].as_array().unwrap().len(),
+            results["tests"].as_array().unwrap().len()
+        );
     }
 
     /// Labs other than lab 1 (which has snapshots above): the reference
@@ -176,16 +221,29 @@ mod grading {
         for lab in course.labs.iter().filter(|lab| lab.number != 1) {
             let out = tempfile::tempdir().unwrap();
             let (output, results) = grade(&[&lab.id(), "--solution"], out.path());
-            assert_eq!(output.status.code(), Some(0), "{lab} reference:\n{}", stdout_of(&output));
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{lab} reference:\n{}",
+                stdout_of(&output)
+            );
             assert_eq!(results["totals"]["points"], results["totals"]["max_points"]);
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(!stderr.contains("warning"), "{lab}: {stderr}");
 
             let (output, results) = grade(&[&lab.id()], out.path());
-            assert_eq!(output.status.code(), Some(1), "{lab} stubs:\n{}", stdout_of(&output));
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{lab} stubs:\n{}",
+                stdout_of(&output)
+            );
             assert_eq!(results["totals"]["points"], 0);
             for (name, status) in statuses(&results) {
-                assert_eq!(status, "FAIL", "{lab}: {name} on the stubs should FAIL (a todo!() panic), not {status}");
+                assert_eq!(
+                    status, "FAIL",
+                    "{lab}: {name} on the stubs should FAIL (a todo!() panic), not {status}"
+                );
             }
         }
     }
@@ -193,20 +251,43 @@ mod grading {
     #[test]
     fn json_format_prints_the_results_document() {
         let out = tempfile::tempdir().unwrap();
-        let (output, results) = grade(&["threads", "--solution", "--format", "json", "--filter", "countdown"], out.path());
-        let printed: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+        let (output, results) = grade(
+            &[
+                "threads",
+                "--solution",
+                "--format",
+                "json",
+                "--filter",
+                "countdown",
+            ],
+            out.path(),
+        );
+        let printed: Value =
+            serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
         assert_eq!(printed, results);
         assert_eq!(results["filters"], serde_json::json!(["countdown"]));
         let names = statuses(&results);
-        assert!(!names.is_empty() && names.iter().all(|(name, _)| name.contains("countdown")), "{names:?}");
+        assert!(
+            !names.is_empty() && names.iter().all(|(name, _)| name.contains("countdown")),
+            "{names:?}"
+        );
     }
 
     #[test]
     fn all_labs_go_to_one_folder_each() {
         let out = tempfile::tempdir().unwrap();
-        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _serial = SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         xtask()
-            .args(["grade", "--all", "--solution", "--filter", "countdown", "--out"])
+            .args([
+                "grade",
+                "--all",
+                "--solution",
+                "--filter",
+                "countdown",
+                "--out",
+            ])
             .arg(out.path())
             .assert()
             .success()
@@ -217,14 +298,29 @@ mod grading {
 
     #[test]
     fn replay_runs_one_test_in_the_foreground_with_its_verdict() {
-        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _serial = SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         xtask()
-            .args(["grade", "lab1", "--solution", "--replay", "countdown_join_returns_the_final_state"])
+            .args([
+                "grade",
+                "lab1",
+                "--solution",
+                "--replay",
+                "countdown_join_returns_the_final_state",
+            ])
             .assert()
             .success()
-            .stderr(predicate::str::contains("countdown_join_returns_the_final_state ... ok"));
+            .stderr(predicate::str::contains(
+                "countdown_join_returns_the_final_state ... ok",
+            ));
         xtask()
-            .args(["grade", "lab1", "--replay", "countdown_join_returns_the_final_state"])
+            .args([
+                "grade",
+                "lab1",
+                "--replay",
+                "countdown_join_returns_the_final_state",
+            ])
             .assert()
             .code(1)
             .stderr(predicate::str::contains("not yet implemented"));
@@ -232,7 +328,9 @@ mod grading {
             .args(["grade", "lab1", "--replay", "no_such_test"])
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("lab1 (threads) has no test named `no_such_test`"));
+            .stderr(predicate::str::contains(
+                "lab1 (threads) has no test named `no_such_test`",
+            ));
     }
 
     #[test]
@@ -244,16 +342,38 @@ mod grading {
         assert_eq!(output.status.code(), Some(1));
         assert_eq!(results["totals"]["points"], 0);
         for (name, status) in statuses(&results) {
-            assert_eq!(status, "FAIL", "{name} on the stubs should FAIL (a todo!() panic), not {status}");
+            assert_eq!(
+                status, "FAIL",
+                "{name} on the stubs should FAIL (a todo!() panic), not {status}"
+            );
         }
         for test in results["tests"].as_array().unwrap() {
-            assert!(test["message"].as_str().unwrap().contains("not yet implemented"), "{test}");
+            assert!(
+                test["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not yet implemented"),
+                "{test}"
+            );
         }
         // Stubs panic at once: no test may get anywhere near its timeout.
         // (A ratio against the shortest timeout, not an absolute bound.)
-        let slowest = results["tests"].as_array().unwrap().iter().map(|test| test["duration_secs"].as_f64().unwrap()).fold(0.0, f64::max);
-        let shortest_timeout = results["tests"].as_array().unwrap().iter().map(|test| test["timeout_secs"].as_f64().unwrap()).fold(f64::MAX, f64::min);
-        assert!(slowest < shortest_timeout / 4.0, "a stub test took {slowest}s (whole run {elapsed:?})");
+        let slowest = results["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|test| test["duration_secs"].as_f64().unwrap())
+            .fold(0.0, f64::max);
+        let shortest_timeout = results["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|test| test["timeout_secs"].as_f64().unwrap())
+            .fold(f64::MAX, f64::min);
+        assert!(
+            slowest < shortest_timeout / 4.0,
+            "a stub test took {slowest}s (whole run {elapsed:?})"
+        );
         assert_human_snapshot!("stubs_human", stdout_of(&output), out.path());
     }
 
@@ -264,18 +384,41 @@ mod grading {
         let (output, results) = grade(
             // 0.25 puts every deadline well below the suite's own 10 s
             // patience, so each hang ends as TIMEOUT on every run.
-            &["lab1", "--submission", submission.to_str().unwrap(), "--timeout-scale", "0.25"],
+            &[
+                "lab1",
+                "--submission",
+                submission.to_str().unwrap(),
+                "--timeout-scale",
+                "0.25",
+            ],
             out.path(),
         );
         assert_eq!(output.status.code(), Some(1), "{}", stdout_of(&output));
         let statuses = statuses(&results);
-        let count = |wanted: &str| statuses.iter().filter(|(_, status)| status == wanted).count();
-        assert!(count("TIMEOUT") >= 2, "deadlock, endless loop and the sleeping child time out: {statuses:?}");
-        assert!(count("CRASH") >= 2, "abort and stack overflow crash: {statuses:?}");
-        assert!(count("PASS") >= 2, "tests of untouched functions still pass: {statuses:?}");
+        let count = |wanted: &str| {
+            statuses
+                .iter()
+                .filter(|(_, status)| status == wanted)
+                .count()
+        };
+        assert!(
+            count("TIMEOUT") >= 2,
+            "deadlock, endless loop and the sleeping child time out: {statuses:?}"
+        );
+        assert!(
+            count("CRASH") >= 2,
+            "abort and stack overflow crash: {statuses:?}"
+        );
+        assert!(
+            count("PASS") >= 2,
+            "tests of untouched functions still pass: {statuses:?}"
+        );
         assert!(results["totals"]["points"].as_u64().unwrap() < 50);
         let leftovers = processes_with("7777.25");
-        assert!(leftovers.is_empty(), "the sleeping child outlived its test: {leftovers:?}");
+        assert!(
+            leftovers.is_empty(),
+            "the sleeping child outlived its test: {leftovers:?}"
+        );
         assert_human_snapshot!("misbehaving_human", stdout_of(&output), out.path());
     }
 
@@ -283,29 +426,48 @@ mod grading {
     fn submission_missing_a_function_scores_zero_with_the_compiler_message() {
         let out = tempfile::tempdir().unwrap();
         let submission = fixture("lab1-api-mismatch");
-        let (output, results) = grade(&["lab1", "--submission", submission.to_str().unwrap()], out.path());
+        let (output, results) = grade(
+            &["lab1", "--submission", submission.to_str().unwrap()],
+            out.path(),
+        );
         assert_eq!(output.status.code(), Some(2));
         assert_eq!(results["build"]["ok"], false);
         assert_eq!(results["totals"]["points"], 0);
         let message = results["build"]["message"].as_str().unwrap();
-        assert!(message.contains("pool_map"), "the compiler names the missing function: {message}");
-        assert!(stdout_of(&output).contains("BUILD FAILED"), "{}", stdout_of(&output));
+        assert!(
+            message.contains("pool_map"),
+            "the compiler names the missing function: {message}"
+        );
+        assert!(
+            stdout_of(&output).contains("BUILD FAILED"),
+            "{}",
+            stdout_of(&output)
+        );
     }
 
     #[test]
     fn submission_with_a_type_error_scores_zero_with_the_compiler_message() {
         let out = tempfile::tempdir().unwrap();
         let submission = fixture("lab1-type-error");
-        let (output, results) = grade(&["lab1", "--submission", submission.to_str().unwrap()], out.path());
+        let (output, results) = grade(
+            &["lab1", "--submission", submission.to_str().unwrap()],
+            out.path(),
+        );
         assert_eq!(output.status.code(), Some(2));
         let message = results["build"]["message"].as_str().unwrap();
         assert!(message.contains("mismatched types"), "{message}");
-        assert!(statuses(&results).iter().all(|(_, status)| status == "FAIL"));
+        assert!(
+            statuses(&results)
+                .iter()
+                .all(|(_, status)| status == "FAIL")
+        );
     }
 
     #[test]
     fn interrupted_run_keeps_the_results_it_has() {
-        let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _serial = SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let out = tempfile::tempdir().unwrap();
         let submission = fixture("lab1-misbehaving");
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("xtask"))
@@ -325,7 +487,12 @@ mod grading {
             let finished = std::fs::read_to_string(&results_path)
                 .ok()
                 .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-                .map(|results| statuses(&results).iter().filter(|(_, status)| status != "NOT_RUN").count())
+                .map(|results| {
+                    statuses(&results)
+                        .iter()
+                        .filter(|(_, status)| status != "NOT_RUN")
+                        .count()
+                })
                 .unwrap_or(0);
             if finished >= 1 {
                 break;
@@ -337,13 +504,23 @@ mod grading {
         unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(1));
-        let results: Value = serde_json::from_str(&std::fs::read_to_string(&results_path).unwrap()).unwrap();
+        let results: Value =
+            serde_json::from_str(&std::fs::read_to_string(&results_path).unwrap()).unwrap();
         assert_eq!(results["interrupted"], true);
         assert_eq!(results["complete"], false);
         let statuses = statuses(&results);
-        assert!(statuses.iter().any(|(_, status)| status != "NOT_RUN"), "{statuses:?}");
-        assert!(statuses.iter().any(|(_, status)| status == "NOT_RUN"), "{statuses:?}");
+        assert!(
+            statuses.iter().any(|(_, status)| status != "NOT_RUN"),
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.iter().any(|(_, status)| status == "NOT_RUN"),
+            "{statuses:?}"
+        );
         let leftovers = processes_with("7777.25");
-        assert!(leftovers.is_empty(), "a test's child outlived the interrupted run: {leftovers:?}");
+        assert!(
+            leftovers.is_empty(),
+            "a test's child outlived the interrupted run: {leftovers:?}"
+        );
     }
 }

@@ -86,8 +86,13 @@ impl Exploration {
             eprintln!("explorer: replaying one schedule");
             let body = Arc::clone(&body);
             let runner = Runner::new(ReplayScheduler::new_from_encoded(&schedule), self.config());
-            if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| runner.run(move || body()))) {
-                panic!("{}\n(replayed the given schedule)", classify(&payload_text(payload.as_ref())));
+            if let Err(payload) =
+                panic::catch_unwind(AssertUnwindSafe(|| runner.run(move || body())))
+            {
+                panic!(
+                    "{}\n(replayed the given schedule)",
+                    classify(&payload_text(payload.as_ref()))
+                );
             }
             eprintln!("explorer: the replayed schedule passed");
             return;
@@ -121,11 +126,15 @@ impl Exploration {
         let panics_before_execution = Arc::new(AtomicUsize::new(0));
         let runner = Runner::new(scheduler, self.config());
         let counted_body = {
-            let (body, execution_count, panics_before_execution) =
-                (Arc::clone(body), Arc::clone(&execution_count), Arc::clone(&panics_before_execution));
+            let (body, execution_count, panics_before_execution) = (
+                Arc::clone(body),
+                Arc::clone(&execution_count),
+                Arc::clone(&panics_before_execution),
+            );
             move || {
                 execution_count.fetch_add(1, Ordering::Relaxed);
-                panics_before_execution.store(grader::harness::recorded_panics().len(), Ordering::Relaxed);
+                panics_before_execution
+                    .store(grader::harness::recorded_panics().len(), Ordering::Relaxed);
                 body()
             }
         };
@@ -143,7 +152,10 @@ impl Exploration {
             .cloned()
             .filter(|first| !first.contains(message.as_str()));
         let explanation = match first_panic {
-            Some(first) => format!("{first}\n(the execution then failed with: {})", classify(&message)),
+            Some(first) => format!(
+                "{first}\n(the execution then failed with: {})",
+                classify(&message)
+            ),
             None => classify(&message),
         };
         let failing_execution = execution_count.load(Ordering::Relaxed);
@@ -160,7 +172,11 @@ fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<String>()
         .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|text| (*text).to_owned()))
+        .or_else(|| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+        })
         .unwrap_or_else(|| "a thread panicked with a non-text payload".to_owned())
 }
 

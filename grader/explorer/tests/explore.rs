@@ -14,13 +14,18 @@ use shuttle::thread;
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
-    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn failure_of(body: impl FnOnce()) -> String {
     let _serial = serial();
     let payload = catch_unwind(AssertUnwindSafe(body)).expect_err("the exploration should fail");
-    payload.downcast_ref::<String>().cloned().unwrap_or_default()
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn counter_with(load_then_store: bool) {
@@ -48,16 +53,27 @@ fn counter_with(load_then_store: bool) {
 #[test]
 fn finds_a_lost_update_and_names_where() {
     let message = failure_of(|| explore(|| counter_with(true)));
-    assert!(message.contains("lost update: expected 2, got 1"), "{message}");
+    assert!(
+        message.contains("lost update: expected 2, got 1"),
+        "{message}"
+    );
     assert!(message.contains("random scheduler (seed"), "{message}");
-    assert!(message.contains("--replay"), "a replay command is offered: {message}");
+    assert!(
+        message.contains("--replay"),
+        "a replay command is offered: {message}"
+    );
 }
 
 #[test]
 fn the_same_failure_is_found_at_the_same_execution_every_time() {
     let first = failure_of(|| explore(|| counter_with(true)));
     let second = failure_of(|| explore(|| counter_with(true)));
-    let execution = |message: &str| message.split("explored execution ").nth(1).map(|rest| rest.split(' ').next().unwrap().to_owned());
+    let execution = |message: &str| {
+        message
+            .split("explored execution ")
+            .nth(1)
+            .map(|rest| rest.split(' ').next().unwrap().to_owned())
+    };
     assert_eq!(execution(&first), execution(&second));
 }
 
