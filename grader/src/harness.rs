@@ -76,6 +76,60 @@ pub fn metric(name: &str, value: f64) {
     lock_ignoring_poison(&METRICS).insert(name.to_owned(), value);
 }
 
+/// How long a guarded call to graded code may take before a test calls it
+/// hung (see [`call_graded_within`]). Every guarded call finishes in well
+/// under a second when correct, also on a loaded two-core machine, and the
+/// tests' own timeouts in `course.toml` are longer, so a hang is reported
+/// with its cause rather than as a bare TIMEOUT.
+pub const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The text of a panic payload (`panic!` carries a `&str` or a `String`).
+pub fn panic_text(payload: &(dyn Any + Send)) -> String {
+    payload_text(payload)
+        .unwrap_or("<a panic without a text message>")
+        .to_owned()
+}
+
+/// Runs graded code and, if it panics, fails the test with a message that
+/// starts with `call` (how the code was called) followed by the panic's
+/// text, so a student sees which call went wrong.
+pub fn call_graded<R>(call: &str, body: impl FnOnce() -> R) -> R {
+    match panic::catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => panic!("{call} panicked: {}", panic_text(payload.as_ref())),
+    }
+}
+
+/// Like [`call_graded`], but on a helper thread named `graded-call`, and
+/// fails the test if the call has not returned after [`HANG_LIMIT`];
+/// `hang_hint` names the likely cause of a hang for the message. A hung
+/// helper thread is left behind: the test process ends right after the
+/// test, which takes it down.
+pub fn call_graded_within<R: Send + 'static>(
+    call: &str,
+    hang_hint: &str,
+    body: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    let (result_sender, result_receiver) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("graded-call".to_owned())
+        .spawn(move || {
+            let outcome = panic::catch_unwind(AssertUnwindSafe(body))
+                .map_err(|payload| panic_text(payload.as_ref()));
+            // The test may have given up already; then nobody listens.
+            let _ = result_sender.send(outcome);
+        })
+        .expect("the suite could not start a helper thread");
+    match result_receiver.recv_timeout(HANG_LIMIT) {
+        Ok(Ok(result)) => result,
+        Ok(Err(message)) => panic!("{call} panicked: {message}"),
+        Err(_) => panic!(
+            "hang: {call} did not return within {} s; {hang_hint}",
+            HANG_LIMIT.as_secs()
+        ),
+    }
+}
+
 /// Every panic seen in this test process so far, oldest first, as
 /// `thread 'NAME' panicked at FILE:LINE: MESSAGE` (recorded while a test
 /// runs under the grader or standalone). Lets a schedule explorer name the

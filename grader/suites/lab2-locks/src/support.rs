@@ -8,70 +8,12 @@
 //! call went wrong and what kind of bug that usually is. They never decide
 //! whether a result is right; the tests do.
 
-use std::any::Any;
-
-/// The text of a panic payload (`panic!` carries a `&str` or a `String`).
-pub fn panic_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "<a panic without a text message>".to_owned()
-    }
-}
+pub use grader::harness::panic_text;
 
 /// Real threads: calls with a context, and calls that may hang.
 #[cfg(not(feature = "explore"))]
 pub mod real {
-    use std::panic::{self, AssertUnwindSafe};
-    use std::sync::mpsc;
-    use std::time::Duration;
-
-    use super::panic_text;
-
-    /// How long a call to graded code may take before the test calls it
-    /// hung. Every guarded call takes well under a second when correct,
-    /// also on a loaded two-core machine.
-    pub const HANG_LIMIT: Duration = Duration::from_secs(10);
-
-    /// Runs graded code and, if it panics, fails the test with a message
-    /// that starts with `call` (how the code was called).
-    pub fn call_graded<R>(call: &str, body: impl FnOnce() -> R) -> R {
-        match panic::catch_unwind(AssertUnwindSafe(body)) {
-            Ok(result) => result,
-            Err(payload) => panic!("{call} panicked: {}", panic_text(payload.as_ref())),
-        }
-    }
-
-    /// Like [`call_graded`], but on a helper thread, failing the test if the
-    /// call has not returned after [`HANG_LIMIT`]; `hang_hint` names the
-    /// likely cause. A hung helper thread is left behind: the test process
-    /// ends right after the test.
-    pub fn call_graded_within<R: Send + 'static>(
-        call: &str,
-        hang_hint: &str,
-        body: impl FnOnce() -> R + Send + 'static,
-    ) -> R {
-        let (result_sender, result_receiver) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("graded-call".to_owned())
-            .spawn(move || {
-                let outcome = panic::catch_unwind(AssertUnwindSafe(body))
-                    .map_err(|payload| panic_text(payload.as_ref()));
-                // The test may have given up already; then nobody listens.
-                let _ = result_sender.send(outcome);
-            })
-            .expect("the suite could not start a helper thread");
-        match result_receiver.recv_timeout(HANG_LIMIT) {
-            Ok(Ok(result)) => result,
-            Ok(Err(message)) => panic!("{call} panicked: {message}"),
-            Err(_) => panic!(
-                "hang: {call} did not return within {} s; {hang_hint}",
-                HANG_LIMIT.as_secs()
-            ),
-        }
-    }
+    pub use grader::harness::{call_graded, call_graded_within};
 }
 
 /// Schedule exploration with failures that name their bug class.
