@@ -160,6 +160,34 @@ mod usage {
     }
 
     #[test]
+    fn course_root_points_at_another_course_folder() {
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            course_root().join("course.toml"),
+            copy.path().join("course.toml"),
+        )
+        .unwrap();
+        let listed = xtask()
+            .arg("--course-root")
+            .arg(copy.path())
+            .arg("list")
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let here = xtask().arg("list").assert().success().get_output().clone();
+        assert_eq!(listed.stdout, here.stdout);
+        xtask()
+            .arg("list")
+            .env("COURSE_ROOT", "/nonexistent/course")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "could not load the course in /nonexistent/course",
+            ));
+    }
+
+    #[test]
     fn help_states_the_exit_statuses() {
         xtask()
             .args(["grade", "--help"])
