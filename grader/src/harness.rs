@@ -20,7 +20,8 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use crate::protocol::{
-    CHANNEL_FLAG, LIST_FLAG, REPORT_FD, RUN_FLAG, Record, RecordOutcome, SECRET_FD,
+    BENCH_MODE_ENV, CHANNEL_FLAG, LIST_EXPERIMENTS_FLAG, LIST_FLAG, Measurement, REPORT_FD,
+    RUN_FLAG, Record, RecordOutcome, SECRET_FD, WORKER_EXE_ENV,
 };
 
 /// One registered test: its name (the function's name) and its body.
@@ -30,28 +31,45 @@ pub struct Test {
     pub run: fn(),
 }
 
-/// Declares the hidden suite's tests and generates its `main`.
+/// Declares the hidden suite's tests (and timing experiments) and generates
+/// its `main`.
 ///
 /// ```text
 /// mod exercise1;
+/// mod timing;
 /// grader::suite! {
 ///     exercise1::two_tasks_run_at_the_same_time,
-///     exercise1::results_come_back_in_argument_order,
+///     exercise1::results_come_back_in_argument_order;
+///     experiments: timing::queue_throughput
 /// }
 /// ```
 ///
 /// A test's name is the last segment of its path; names must be unique and
-/// must match the course description (`course.toml`).
+/// must match the course description (`course.toml`), which also declares
+/// each experiment (title, unit). An experiment is a `fn()` like a test; it
+/// records numbers with [`measure`] and [`measure_at`] and fails only if it
+/// panics.
 #[macro_export]
 macro_rules! suite {
-    ($($($segment:ident)::+),* $(,)?) => {
+    (
+        $($($segment:ident)::+),* $(,)?
+        $(; experiments: $($($experiment:ident)::+),* $(,)?)?
+    ) => {
         fn main() -> ::std::process::ExitCode {
-            $crate::harness::main(&[
-                $($crate::harness::Test {
-                    name: $crate::__last_segment!($($segment)::+),
-                    run: $($segment)::+,
-                }),*
-            ])
+            $crate::harness::run_suite(
+                &[
+                    $($crate::harness::Test {
+                        name: $crate::__last_segment!($($segment)::+),
+                        run: $($segment)::+,
+                    }),*
+                ],
+                &[
+                    $($($crate::harness::Test {
+                        name: $crate::__last_segment!($($experiment)::+),
+                        run: $($experiment)::+,
+                    }),*)?
+                ],
+            )
         }
     };
 }
@@ -68,12 +86,77 @@ macro_rules! __last_segment {
 }
 
 static METRICS: Mutex<BTreeMap<String, f64>> = Mutex::new(BTreeMap::new());
+static MEASUREMENTS: Mutex<Vec<Measurement>> = Mutex::new(Vec::new());
 static PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Records a number the test measured, such as a speedup. Metrics appear in
 /// the results and the timing report; they never decide a verdict.
 pub fn metric(name: &str, value: f64) {
     lock_ignoring_poison(&METRICS).insert(name.to_owned(), value);
+}
+
+/// The subject name a timing experiment uses for the implementation the
+/// suite was built against. The grader runs each experiment once against
+/// the graded implementation and once against the reference, alternating,
+/// and relabels this subject as the one or the other.
+pub const SUBJECT_UNDER_TEST: &str = "lab";
+
+/// Records one number a timing experiment measured: `value` for `subject`
+/// (usually [`SUBJECT_UNDER_TEST`], or a baseline such as
+/// `crossbeam_channel::bounded`) at the configuration `point`
+/// (`1P/1C, capacity 64`). Call it once per repetition; the grader keeps
+/// every sample and reports medians and spread.
+pub fn measure(subject: &str, point: &str, value: f64) {
+    record_measurement(subject, point, None, value);
+}
+
+/// Like [`measure`], for a point that is also a number (a thread or
+/// process count), so that charts can plot against it.
+pub fn measure_at(subject: &str, point: &str, x: f64, value: f64) {
+    record_measurement(subject, point, Some(x), value);
+}
+
+fn record_measurement(subject: &str, point: &str, x: Option<f64>, value: f64) {
+    lock_ignoring_poison(&MEASUREMENTS).push(Measurement {
+        subject: subject.to_owned(),
+        point: point.to_owned(),
+        x,
+        value,
+    });
+}
+
+/// How much work a timing experiment should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BenchMode {
+    /// After a grade: about one or two seconds per run of the experiment.
+    Quick,
+    /// `cargo xtask bench`: a few seconds per run, for steadier numbers.
+    Full,
+}
+
+/// The mode the grader asked for (quick when the suite runs by hand).
+pub fn bench_mode() -> BenchMode {
+    match std::env::var(BENCH_MODE_ENV).as_deref() {
+        Ok("full") => BenchMode::Full,
+        _ => BenchMode::Quick,
+    }
+}
+
+/// The lab's worker program, built by the grader from the graded
+/// implementation's `worker_main` (see `worker_main` in `course.toml`), for
+/// tests of code that starts processes.
+///
+/// # Panics
+/// If the grader did not build one: the lab declares no `worker_main`, or
+/// the suite runs outside the grader without `GRADER_WORKER_EXE` set.
+pub fn worker_program() -> std::path::PathBuf {
+    match std::env::var_os(WORKER_EXE_ENV) {
+        Some(path) => path.into(),
+        None => panic!(
+            "no worker program: the grader sets {WORKER_EXE_ENV} for labs whose course.toml entry \
+             names a worker_main; set it by hand to run this suite outside the grader"
+        ),
+    }
 }
 
 /// How long a guarded call to graded code may take before a test calls it
@@ -138,21 +221,32 @@ pub fn recorded_panics() -> Vec<String> {
     lock_ignoring_poison(&PANICS).clone()
 }
 
-/// The entry point of every suite binary (called by [`crate::suite!`]).
+/// The entry point of a suite binary without timing experiments.
 pub fn main(tests: &[Test]) -> ExitCode {
+    run_suite(tests, &[])
+}
+
+/// The entry point of every suite binary (called by [`crate::suite!`]).
+pub fn run_suite(tests: &[Test], experiments: &[Test]) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg_strs: Vec<&str> = args.iter().map(String::as_str).collect();
-    match arg_strs.as_slice() {
-        [LIST_FLAG] => {
-            let mut stdout = std::io::stdout().lock();
-            for test in tests {
-                // A closed stdout is the grader's problem to report, not ours.
-                let _ = writeln!(stdout, "{}", test.name);
-            }
-            ExitCode::SUCCESS
+    let print_names = |entries: &[Test]| {
+        let mut stdout = std::io::stdout().lock();
+        for entry in entries {
+            // A closed stdout is the grader's problem to report, not ours.
+            let _ = writeln!(stdout, "{}", entry.name);
         }
+        ExitCode::SUCCESS
+    };
+    match arg_strs.as_slice() {
+        [LIST_FLAG] => print_names(tests),
+        [LIST_EXPERIMENTS_FLAG] => print_names(experiments),
         [RUN_FLAG, name, rest @ ..] => {
-            let Some(test) = tests.iter().find(|test| test.name == *name) else {
+            let Some(test) = tests
+                .iter()
+                .chain(experiments)
+                .find(|test| test.name == *name)
+            else {
                 eprintln!("no test named `{name}` in this suite; run with {LIST_FLAG} to see them");
                 return ExitCode::from(2);
             };
@@ -169,7 +263,8 @@ pub fn main(tests: &[Test]) -> ExitCode {
 fn usage() -> ExitCode {
     eprintln!(
         "this is a hidden test suite driven by `cargo xtask grade`.\n\
-         usage: SUITE {LIST_FLAG}\n       SUITE {RUN_FLAG} TEST_NAME"
+         usage: SUITE {LIST_FLAG}\n       SUITE {LIST_EXPERIMENTS_FLAG}\n       \
+         SUITE {RUN_FLAG} TEST_OR_EXPERIMENT_NAME"
     );
     ExitCode::from(2)
 }
@@ -179,6 +274,12 @@ fn run_standalone(test: &Test) -> ExitCode {
     let record = run_body(test, String::new());
     for (name, value) in &record.metrics {
         eprintln!("metric {name} = {value}");
+    }
+    for measurement in &record.measurements {
+        eprintln!(
+            "measured {} at {}: {}",
+            measurement.subject, measurement.point, measurement.value
+        );
     }
     match record.outcome {
         RecordOutcome::Pass => {
@@ -252,6 +353,7 @@ fn run_body(test: &Test, secret: String) -> Record {
         outcome,
         message,
         metrics: lock_ignoring_poison(&METRICS).clone(),
+        measurements: lock_ignoring_poison(&MEASUREMENTS).clone(),
     }
 }
 

@@ -29,7 +29,11 @@ pub const REPORT_FD: i32 = 4;
 
 /// Suite argument: print the names of the registered tests, one per line.
 pub const LIST_FLAG: &str = "--list";
-/// Suite argument: run the test named by the next argument.
+/// Suite argument: print the names of the registered timing experiments,
+/// one per line.
+pub const LIST_EXPERIMENTS_FLAG: &str = "--list-experiments";
+/// Suite argument: run the test (or timing experiment) named by the next
+/// argument.
 pub const RUN_FLAG: &str = "--run";
 /// Suite argument: the grader's pipes are at [`SECRET_FD`] and [`REPORT_FD`].
 /// Without it the suite runs standalone and prints its verdict to stderr,
@@ -48,6 +52,14 @@ pub const IMPLEMENTATION_ARGS_ENV: &str = "GRADER_IMPLEMENTATION_ARGS";
 /// encoded schedule instead of exploring (`cargo xtask grade LAB --replay
 /// TEST --schedule S`).
 pub const SCHEDULE_ENV: &str = "EXPLORER_SCHEDULE";
+
+/// How much work a timing experiment does: `quick` or `full` (see
+/// [`crate::harness::bench_mode`]). Set by the grader for experiment runs.
+pub const BENCH_MODE_ENV: &str = "GRADER_BENCH_MODE";
+
+/// The path of the lab's worker program (built from the graded
+/// implementation's `worker_main`), for labs whose code starts processes.
+pub const WORKER_EXE_ENV: &str = "GRADER_WORKER_EXE";
 
 /// The longest record the grader reads; anything longer is treated as forged.
 pub const MAX_RECORD_BYTES: usize = 256 * 1024;
@@ -76,4 +88,24 @@ pub struct Record {
     /// Numbers the test measured (speedups, ratios), shown but never graded.
     #[serde(default)]
     pub metrics: BTreeMap<String, f64>,
+    /// What a timing experiment measured; empty for a test.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measurements: Vec<Measurement>,
+}
+
+/// One number a timing experiment measured: `value` (in the experiment's
+/// unit) for `subject` at `point`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// What was measured: [`crate::harness::SUBJECT_UNDER_TEST`] for the
+    /// implementation the suite was built against, or a baseline's name
+    /// (`crossbeam_channel::bounded`).
+    pub subject: String,
+    /// The configuration: `1P/1C, capacity 64`, `4 threads`.
+    pub point: String,
+    /// The configuration as a number, for charts against it (the thread
+    /// count); absent for points that are only labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    pub value: f64,
 }

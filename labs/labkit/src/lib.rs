@@ -20,6 +20,32 @@ pub use probe::{ConcurrencyProbe, ProbeGuard};
 pub use rendezvous::{Flag, WaitableCounter};
 pub use time::{measure, measure_fastest, unit, units};
 
+/// The path of a lab's worker program, for public tests of code that
+/// starts processes (labs 5 and 6).
+///
+/// A lab crate that starts processes ships a binary (`src/main.rs`) whose
+/// `main` calls the library's `worker_main`; the crate's functions start
+/// that program with a sub-command. Cargo builds it before the crate's
+/// integration tests and tells them its path at compile time. The same
+/// public tests also run against the reference solution, whose package (and
+/// so binary) is named `<crate>-solution`; this macro picks whichever of the
+/// two was built for the test being compiled.
+///
+/// ```ignore
+/// let worker = labkit::worker_program!("lab6-monte-carlo");
+/// ```
+#[macro_export]
+macro_rules! worker_program {
+    ($crate_name:literal) => {
+        ::std::path::Path::new(
+            match ::std::option_env!(::std::concat!("CARGO_BIN_EXE_", $crate_name)) {
+                Some(path) => path,
+                None => ::std::env!(::std::concat!("CARGO_BIN_EXE_", $crate_name, "-solution")),
+            },
+        )
+    };
+}
+
 /// Locks a mutex even if a thread panicked while holding it.
 ///
 /// Every mutex in this crate guards plain counters that are never left half
