@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         binary,
         timeout: Duration::from_secs(10),
         alone: false,
+        env: Vec::new(),
     };
     // Warm the page cache and the dynamic loader once.
     let _ = runner.run_one(&test);

@@ -51,7 +51,56 @@ pub struct Lab {
     /// The synchronization facade crate the lab's code must use instead of
     /// `std::sync` and `std::thread` (labs graded by schedule exploration).
     pub facade: Option<String>,
+    /// For labs whose code starts processes: the library function (a path
+    /// inside the lab's crate, `worker_main`) that is the `main` of the lab's
+    /// worker program. The grader builds that program from the graded
+    /// implementation and hands its path to the tests.
+    pub worker_main: Option<String>,
     pub tests: Vec<TestSpec>,
+    /// Timing experiments registered by the hidden suite; shown in the
+    /// timing report, graded only through tests with a `speed` table.
+    #[serde(default)]
+    pub experiments: Vec<ExperimentSpec>,
+}
+
+/// A timing experiment as the course declares it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentSpec {
+    /// The experiment function's name in the hidden suite.
+    pub name: String,
+    /// What a person reads: `Queue throughput`.
+    pub title: String,
+    /// The unit of every value measured: `items/s`.
+    pub unit: String,
+    /// Whether bigger values are better (throughput) or smaller (time).
+    #[serde(default)]
+    pub better: Better,
+    /// Wall-clock limit for one run of the experiment (one process).
+    pub timeout_secs: Option<f64>,
+}
+
+/// Which direction of an experiment's values is an improvement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    #[default]
+    Higher,
+    Lower,
+}
+
+/// Points for speed: the graded implementation's median at one point of an
+/// experiment, as a fraction of the reference's median measured in the same
+/// run (inverted for experiments where lower is better).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeedSpec {
+    pub experiment: String,
+    /// The point of the experiment compared (`2 threads`).
+    pub point: String,
+    /// The least fraction of the reference's performance that passes (0.5:
+    /// at least half the reference's throughput).
+    pub at_least: f64,
 }
 
 /// One hidden test as the course declares it.
@@ -67,6 +116,9 @@ pub struct TestSpec {
     /// Timing-sensitive: run with no other test running.
     #[serde(default)]
     pub alone: bool,
+    /// A speed test: no suite function, but a comparison with the reference
+    /// in one of the lab's timing experiments.
+    pub speed: Option<SpeedSpec>,
 }
 
 /// When a student may see a test's result (Gradescope's four levels).
@@ -144,6 +196,44 @@ impl Course {
                         lab.number, test.name
                     ));
                 }
+                if let Some(speed) = &test.speed {
+                    if !lab
+                        .experiments
+                        .iter()
+                        .any(|experiment| experiment.name == speed.experiment)
+                    {
+                        return Err(format!(
+                            "lab {}: speed test `{}` names experiment `{}`, which the lab does not \
+                             declare in its `experiments` list",
+                            lab.number, test.name, speed.experiment
+                        ));
+                    }
+                    if !(speed.at_least.is_finite() && speed.at_least > 0.0) {
+                        return Err(format!(
+                            "lab {}: speed test `{}` needs a positive `at_least` (0.5 means half \
+                             the reference's performance)",
+                            lab.number, test.name
+                        ));
+                    }
+                }
+            }
+            for experiment in &lab.experiments {
+                if !seen_tests.insert(experiment.name.as_str()) {
+                    return Err(format!(
+                        "lab {}: `{}` is declared twice (tests and experiments share one \
+                         namespace)",
+                        lab.number, experiment.name
+                    ));
+                }
+                if experiment
+                    .timeout_secs
+                    .is_some_and(|secs| !is_positive_duration(secs))
+                {
+                    return Err(format!(
+                        "lab {}: experiment `{}` needs a positive timeout",
+                        lab.number, experiment.name
+                    ));
+                }
             }
         }
         Ok(())
@@ -216,6 +306,22 @@ impl Lab {
     pub fn visibility(&self, test: &TestSpec) -> Visibility {
         test.visibility.unwrap_or(self.default_visibility)
     }
+
+    /// How long one run of a timing experiment may take.
+    pub fn experiment_timeout(&self, experiment: &ExperimentSpec) -> Duration {
+        const DEFAULT_EXPERIMENT_TIMEOUT_SECS: f64 = 120.0;
+        Duration::from_secs_f64(
+            experiment
+                .timeout_secs
+                .unwrap_or(DEFAULT_EXPERIMENT_TIMEOUT_SECS),
+        )
+    }
+
+    pub fn experiment(&self, name: &str) -> Option<&ExperimentSpec> {
+        self.experiments
+            .iter()
+            .find(|experiment| experiment.name == name)
+    }
 }
 
 impl fmt::Display for Lab {
@@ -279,5 +385,38 @@ tests = [
         );
         let unknown = SAMPLE.replace("points = 2", "points = 2, pionts = 1");
         assert!(Course::parse(&unknown).unwrap_err().contains("pionts"));
+    }
+
+    #[test]
+    fn a_speed_test_must_name_a_declared_experiment_and_a_positive_fraction() {
+        let with_experiment = format!(
+            "{SAMPLE}experiments = [{{ name = \"queue_throughput\", title = \"Queue throughput\", unit = \"items/s\" }}]\n"
+        );
+        let speed = with_experiment.replace(
+            "{ name = \"put_then_get\", points = 2 }",
+            "{ name = \"put_then_get\", points = 2, speed = { experiment = \"queue_throughput\", point = \"1P/1C\", at_least = 0.5 } }",
+        );
+        let course = Course::parse(&speed).unwrap();
+        assert_eq!(
+            course.labs[0].tests[0].speed.as_ref().unwrap().at_least,
+            0.5
+        );
+        assert_eq!(course.labs[0].experiments[0].unit, "items/s");
+
+        let unknown_experiment =
+            speed.replace("experiment = \"queue_throughput\"", "experiment = \"nope\"");
+        assert!(
+            Course::parse(&unknown_experiment)
+                .unwrap_err()
+                .contains("`nope`")
+        );
+        let zero = speed.replace("at_least = 0.5", "at_least = 0.0");
+        assert!(Course::parse(&zero).unwrap_err().contains("at_least"));
+        let clash = with_experiment.replace("queue_throughput", "put_then_get");
+        assert!(
+            Course::parse(&clash)
+                .unwrap_err()
+                .contains("declared twice")
+        );
     }
 }

@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use crate::build::ImplementationInfo;
 use crate::build::{self, BuildOutcome, BuildRequest, Implementation, SuiteVariant};
-use crate::course::{Course, Lab};
+use crate::course::{Course, ExperimentSpec, Lab};
+use crate::experiment::{self, BenchLevel, Contender, ExperimentResult, Role};
 use crate::results::{
     BuildRecord, Environment, LabInfo, LabResults, RESULTS_SCHEMA_VERSION, TestResult, Totals,
     now_rfc3339,
@@ -39,6 +40,10 @@ pub struct GradeRequest<'a> {
     pub timeout_scale: f64,
     /// Echo the compiler's progress to stderr.
     pub echo_build: bool,
+    /// Timing experiments after the tests (with filters, only experiments
+    /// whose name matches one; speed tests run the experiments they need in
+    /// any case).
+    pub bench: BenchLevel,
 }
 
 /// Progress events for a caller that shows them.
@@ -55,6 +60,12 @@ pub enum Progress<'a> {
     },
     /// Something an instructor should fix; grading goes on.
     Warning(String),
+    /// Timing experiments: `done` of `total` runs finished.
+    Benchmarking {
+        experiment: &'a str,
+        done: usize,
+        total: usize,
+    },
 }
 
 /// Grades the lab; see the module docs.
@@ -75,6 +86,7 @@ pub fn grade(
                     .any(|text| test.name.contains(text.as_str()))
         })
         .collect();
+    let graded_native: Option<SuiteBinary>;
     let mut results = LabResults {
         schema_version: RESULTS_SCHEMA_VERSION,
         lab: LabInfo::of(lab),
@@ -111,6 +123,7 @@ pub fn grade(
             })
             .collect(),
         totals: Totals::default(),
+        experiments: Vec::new(),
     };
     results.update_totals();
     results.write_files(&request.out_dir)?;
@@ -120,14 +133,22 @@ pub fn grade(
 
     progress(Progress::Building);
     let is_selected = |name: &str| selected.iter().any(|test| test.name == name);
-    let registered = match build_and_list(request, &implementation, &is_selected)? {
-        Ok((registered, build_secs)) => {
+    let experiments = experiments_to_run(request, &selected);
+    let built = build_and_list(
+        request,
+        &implementation,
+        &is_selected,
+        !experiments.is_empty(),
+    )?;
+    let registered = match built {
+        Ok(built) => {
+            graded_native = built.native;
             results.build = BuildRecord {
                 ok: true,
-                duration_secs: build_secs,
+                duration_secs: built.build_secs,
                 message: String::new(),
             };
-            registered
+            built.registered
         }
         Err(failed_build) => {
             results.build = failed_build;
@@ -153,6 +174,21 @@ pub fn grade(
         .map(|(name, _)| name.as_str())
         .filter(|name| !lab.tests.iter().any(|test| test.name == *name))
         .collect();
+    if let Some(native) = &graded_native {
+        let listed = runner::list_experiments(&native.binary)?;
+        let undeclared_experiments: Vec<&str> = listed
+            .iter()
+            .map(String::as_str)
+            .filter(|name| lab.experiment(name).is_none())
+            .collect();
+        if !undeclared_experiments.is_empty() {
+            progress(Progress::Warning(format!(
+                "the hidden suite has timing experiments that course.toml does not declare, so \
+                 they do not run: {}",
+                undeclared_experiments.join(", ")
+            )));
+        }
+    }
     if !undeclared.is_empty() {
         progress(Progress::Warning(format!(
             "the hidden suite has tests that course.toml does not declare, so they are not graded: {}",
@@ -161,13 +197,18 @@ pub fn grade(
     }
     let mut plan = Vec::new();
     for test in &selected {
-        if let Some((_, binary)) = registered.iter().find(|(name, _)| name == &test.name) {
+        if test.speed.is_some() {
+            // Decided by the timing experiments after the tests.
+            continue;
+        }
+        if let Some((_, suite)) = registered.iter().find(|(name, _)| name == &test.name) {
             for _ in 0..request.repeat.max(1) {
                 plan.push(PlannedTest {
                     name: test.name.clone(),
-                    binary: binary.clone(),
+                    binary: suite.binary.clone(),
                     timeout: lab.timeout(test).mul_f64(request.timeout_scale),
                     alone: test.alone,
+                    env: suite.env(),
                 });
             }
         } else if let Some(result) = results
@@ -224,8 +265,244 @@ pub fn grade(
     let (mut results, _) = shared
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+
+    if let (Some(graded), false) = (graded_native, experiments.is_empty()) {
+        if !crate::process::is_interrupted() {
+            let level = match request.bench {
+                BenchLevel::Off => BenchLevel::Quick,
+                level => level,
+            };
+            results.experiments = measure(
+                request,
+                &implementation,
+                graded,
+                &runner,
+                &experiments,
+                level,
+                progress,
+            )?;
+            for test in selected.iter().filter(|test| test.speed.is_some()) {
+                let spec = test.speed.as_ref().expect("filtered on speed");
+                let experiment_result = results
+                    .experiments
+                    .iter()
+                    .find(|result| result.name == spec.experiment);
+                let (outcome, message, metrics) =
+                    experiment::speed_verdict(spec, experiment_result);
+                if let Some(result) = results
+                    .tests
+                    .iter_mut()
+                    .find(|result| result.name == test.name)
+                {
+                    let duration = experiment_result
+                        .map(|_| std::time::Duration::ZERO)
+                        .unwrap_or_default();
+                    record_run(
+                        result,
+                        &TestRun {
+                            name: test.name.clone(),
+                            outcome,
+                            message,
+                            duration,
+                            output: String::new(),
+                            metrics,
+                            measurements: Vec::new(),
+                        },
+                    );
+                }
+            }
+            results.update_totals();
+        }
+    }
     results.interrupted = crate::process::is_interrupted();
     finish(results, request)
+}
+
+/// The experiments a grade runs: with timing on, those whose name matches
+/// a filter (all of them without filters), plus those that selected speed
+/// tests need.
+fn experiments_to_run<'a>(
+    request: &GradeRequest<'a>,
+    selected: &[&crate::course::TestSpec],
+) -> Vec<&'a ExperimentSpec> {
+    request
+        .lab
+        .experiments
+        .iter()
+        .filter(|experiment| {
+            let wanted_for_timing = request.bench != BenchLevel::Off
+                && (request.filters.is_empty()
+                    || request
+                        .filters
+                        .iter()
+                        .any(|text| experiment.name.contains(text.as_str())));
+            wanted_for_timing
+                || selected.iter().any(|test| {
+                    test.speed
+                        .as_ref()
+                        .is_some_and(|speed| speed.experiment == experiment.name)
+                })
+        })
+        .collect()
+}
+
+/// Runs timing experiments for the graded implementation (already built)
+/// and, unless it is the reference, for the reference built alongside.
+fn measure(
+    request: &GradeRequest<'_>,
+    implementation: &ImplementationInfo,
+    graded: SuiteBinary,
+    graded_runner: &Runner,
+    experiments: &[&ExperimentSpec],
+    level: BenchLevel,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<Vec<ExperimentResult>, Error> {
+    let lab = request.lab;
+    let mut contenders = vec![Contender {
+        label: subject_label(implementation.kind).to_owned(),
+        role: Role::Graded,
+        binary: graded.binary,
+        worker: graded.worker,
+        runner: Runner {
+            jobs: 1,
+            secret: graded_runner.secret.clone(),
+            lab_id: graded_runner.lab_id.clone(),
+            implementation_args: graded_runner.implementation_args.clone(),
+        },
+    }];
+    if request.implementation != Implementation::Reference {
+        let reference_request = GradeRequest {
+            implementation: Implementation::Reference,
+            ..request.clone()
+        };
+        let reference_info = Implementation::Reference.describe(request.course, lab)?;
+        match build_and_list(&reference_request, &reference_info, &|_| false, true)? {
+            Ok(Built {
+                native: Some(native),
+                ..
+            }) => contenders.push(Contender {
+                label: "reference".to_owned(),
+                role: Role::Reference,
+                binary: native.binary,
+                worker: native.worker,
+                runner: Runner {
+                    jobs: 1,
+                    secret: new_secret(),
+                    lab_id: lab.id(),
+                    implementation_args: Implementation::Reference.command_line_args(),
+                },
+            }),
+            Ok(_) | Err(_) => progress(Progress::Warning(
+                "the reference solution does not compile against the hidden suite, so timing \
+                 experiments measure the graded code alone (an instructor's mistake)"
+                    .to_owned(),
+            )),
+        }
+    }
+    let on_round = |round: experiment::RoundProgress<'_>| {
+        progress(Progress::Benchmarking {
+            experiment: round.experiment,
+            done: round.done,
+            total: round.total,
+        });
+    };
+    Ok(experiment::run_experiments(
+        lab,
+        experiments,
+        &contenders,
+        level,
+        request.timeout_scale,
+        &on_round,
+    ))
+}
+
+/// How the graded implementation is named in timing tables.
+fn subject_label(kind: &str) -> &'static str {
+    match kind {
+        "reference" => "reference",
+        "student" => "student crate",
+        _ => "submission",
+    }
+}
+
+/// Runs only a lab's timing experiments (`cargo xtask bench`): builds the
+/// suite against the implementation and the reference, measures, and
+/// writes `timing.json` into `request.out_dir`.
+pub fn bench(
+    request: &GradeRequest<'_>,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<crate::results::TimingReport, Error> {
+    let lab = request.lab;
+    let implementation = request.implementation.describe(request.course, lab)?;
+    if lab.experiments.is_empty() {
+        return Err(Error::new(ErrorKind::Suite {
+            path: lab.suite_dir(&request.course.root),
+            message: format!(
+                "{lab} declares no timing experiments (add an `experiments` list to its entry \
+                 in course.toml)"
+            ),
+        }));
+    }
+    progress(Progress::Building);
+    let graded = match build_and_list(request, &implementation, &|_| false, true)? {
+        Ok(Built {
+            native: Some(native),
+            build_secs,
+            ..
+        }) => (native, build_secs),
+        Ok(_) => unreachable!("a successful build with need_native has a native binary"),
+        Err(failed_build) => {
+            return Err(Error::new(ErrorKind::InvalidSubmission {
+                path: implementation.path,
+                message: format!(
+                    "does not compile against the hidden suite:\n{}",
+                    failed_build.message
+                ),
+            }));
+        }
+    };
+    let runner = Runner {
+        jobs: 1,
+        secret: new_secret(),
+        lab_id: lab.id(),
+        implementation_args: request.implementation.command_line_args(),
+    };
+    let experiments: Vec<&ExperimentSpec> = lab
+        .experiments
+        .iter()
+        .filter(|experiment| {
+            request.filters.is_empty()
+                || request
+                    .filters
+                    .iter()
+                    .any(|text| experiment.name.contains(text.as_str()))
+        })
+        .collect();
+    let level = match request.bench {
+        BenchLevel::Off => BenchLevel::Quick,
+        level => level,
+    };
+    let results = measure(
+        request,
+        &implementation,
+        graded.0,
+        &runner,
+        &experiments,
+        level,
+        progress,
+    )?;
+    let report = crate::results::TimingReport {
+        schema_version: crate::results::TIMING_SCHEMA_VERSION,
+        lab: lab.id(),
+        implementation: implementation.kind.to_owned(),
+        environment: Environment::detect(1),
+        build_secs: graded.1,
+        tests_secs: 0.0,
+        tests: Vec::new(),
+        experiments: results,
+    };
+    report.write_file(&request.out_dir)?;
+    Ok(report)
 }
 
 /// What a student must hear before grading: uses of `std::sync` or
@@ -264,24 +541,57 @@ fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
     )]
 }
 
-/// Every test the suite's builds register, with the binary that holds it.
-type Registered = Vec<(String, PathBuf)>;
+/// A compiled suite binary and the lab's worker program built with it.
+#[derive(Debug, Clone)]
+struct SuiteBinary {
+    binary: PathBuf,
+    worker: Option<PathBuf>,
+}
+
+impl SuiteBinary {
+    /// What a test process of this binary needs in its environment.
+    fn env(&self) -> Vec<(String, std::ffi::OsString)> {
+        self.worker
+            .iter()
+            .map(|worker| {
+                (
+                    crate::protocol::WORKER_EXE_ENV.to_owned(),
+                    worker.clone().into(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Every test the suite's builds register, with the binary that holds it,
+/// and the native build (which holds the timing experiments).
+struct Built {
+    registered: Vec<(String, SuiteBinary)>,
+    native: Option<SuiteBinary>,
+    build_secs: f64,
+}
 
 /// Builds the variants of the lab's suite against the implementation and
 /// lists their tests; a compile error is returned as the build record. A
 /// variant known (from a cached listing) to hold none of the `wanted`
-/// tests is not built.
+/// tests is not built, unless it is the native one and `need_native`.
 fn build_and_list(
     request: &GradeRequest<'_>,
     implementation: &ImplementationInfo,
     wanted: &dyn Fn(&str) -> bool,
-) -> Result<Result<(Registered, f64), BuildRecord>, Error> {
-    let mut registered = Vec::new();
-    let mut build_secs = 0.0;
+    need_native: bool,
+) -> Result<Result<Built, BuildRecord>, Error> {
+    let mut built = Built {
+        registered: Vec::new(),
+        native: None,
+        build_secs: 0.0,
+    };
     let course_root = &request.course.root;
     for variant in build::suite_variants(course_root, request.lab)? {
-        if build::cached_listing(course_root, request.lab, variant)
-            .is_some_and(|listed| !listed.iter().any(|name| wanted(name)))
+        let needed_anyway = need_native && variant == SuiteVariant::Native;
+        if !needed_anyway
+            && build::cached_listing(course_root, request.lab, variant)
+                .is_some_and(|listed| !listed.iter().any(|name| wanted(name)))
         {
             continue;
         }
@@ -295,10 +605,19 @@ fn build_and_list(
         })?;
         match build_outcome {
             BuildOutcome::Built(suite) => {
-                build_secs += suite.duration.as_secs_f64();
+                built.build_secs += suite.duration.as_secs_f64();
                 let names = runner::list_tests(&suite.binary)?;
                 build::remember_listing(course_root, request.lab, variant, &names);
-                registered.extend(names.into_iter().map(|name| (name, suite.binary.clone())));
+                let binary = SuiteBinary {
+                    binary: suite.binary,
+                    worker: suite.worker,
+                };
+                if variant == SuiteVariant::Native {
+                    built.native = Some(binary.clone());
+                }
+                built
+                    .registered
+                    .extend(names.into_iter().map(|name| (name, binary.clone())));
             }
             BuildOutcome::Failed {
                 compiler_output,
@@ -310,13 +629,13 @@ fn build_and_list(
                 };
                 return Ok(Err(BuildRecord {
                     ok: false,
-                    duration_secs: build_secs + duration.as_secs_f64(),
+                    duration_secs: built.build_secs + duration.as_secs_f64(),
                     message: format!("{which}{compiler_output}"),
                 }));
             }
         }
     }
-    Ok(Ok((registered, build_secs)))
+    Ok(Ok(built))
 }
 
 /// Runs one test in the foreground, its output going straight to the
@@ -336,26 +655,29 @@ pub fn replay(
         }));
     }
     let implementation = request.implementation.describe(request.course, lab)?;
-    let registered = match build_and_list(request, &implementation, &|name| name == test_name)? {
-        Ok((registered, _)) => registered,
-        Err(failed_build) => {
-            return Err(Error::new(ErrorKind::InvalidSubmission {
-                path: implementation.path,
-                message: format!(
-                    "does not compile against the hidden suite:\n{}",
-                    failed_build.message
-                ),
-            }));
-        }
-    };
-    let Some((_, binary)) = registered.iter().find(|(name, _)| name == test_name) else {
+    let registered =
+        match build_and_list(request, &implementation, &|name| name == test_name, false)? {
+            Ok(built) => built.registered,
+            Err(failed_build) => {
+                return Err(Error::new(ErrorKind::InvalidSubmission {
+                    path: implementation.path,
+                    message: format!(
+                        "does not compile against the hidden suite:\n{}",
+                        failed_build.message
+                    ),
+                }));
+            }
+        };
+    let Some((_, suite)) = registered.iter().find(|(name, _)| name == test_name) else {
         return Err(Error::new(ErrorKind::Suite {
             path: lab.suite_dir(&request.course.root),
             message: format!("no build of the suite registers `{test_name}`"),
         }));
     };
+    let binary = &suite.binary;
     let mut command = std::process::Command::new(binary);
     command
+        .envs(suite.env())
         .arg(crate::protocol::RUN_FLAG)
         .arg(test_name)
         .env(crate::protocol::LAB_ENV, lab.id())

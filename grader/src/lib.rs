@@ -11,6 +11,7 @@
 pub mod build;
 pub mod course;
 mod error;
+pub mod experiment;
 pub mod facade;
 pub mod grade;
 pub mod harness;

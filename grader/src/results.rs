@@ -15,11 +15,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::build::ImplementationInfo;
 use crate::course::{Lab, Visibility};
+use crate::experiment::ExperimentResult;
 use crate::runner::Outcome;
 use crate::{Error, ErrorKind};
 
 /// Bumped whenever a field changes meaning or disappears.
 pub const RESULTS_SCHEMA_VERSION: u32 = 1;
+/// The version of `timing.json`, bumped on the same rule.
+pub const TIMING_SCHEMA_VERSION: u32 = 1;
 pub const RESULTS_FILE: &str = "results.json";
 pub const TIMING_FILE: &str = "timing.json";
 
@@ -53,6 +56,9 @@ pub struct LabResults {
     pub warnings: Vec<String>,
     pub tests: Vec<TestResult>,
     pub totals: Totals,
+    /// The timing experiments' results; written to `timing.json`, not here.
+    #[serde(skip)]
+    pub experiments: Vec<ExperimentResult>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +89,9 @@ pub struct Environment {
     pub grader_version: String,
     /// How many tests ran at once (`-j`).
     pub jobs: usize,
+    /// The processor's model name (`/proc/cpuinfo`), or `unknown`.
+    #[serde(default)]
+    pub cpu_model: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,6 +150,10 @@ pub struct TimingReport {
     pub build_secs: f64,
     pub tests_secs: f64,
     pub tests: Vec<TestTiming>,
+    /// The lab's timing experiments: the graded implementation, the
+    /// reference and baselines measured in the same run.
+    #[serde(default)]
+    pub experiments: Vec<ExperimentResult>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -191,8 +204,41 @@ impl Environment {
             arch: std::env::consts::ARCH.to_owned(),
             grader_version: env!("CARGO_PKG_VERSION").to_owned(),
             jobs,
+            cpu_model: cpu_model(),
         }
     }
+}
+
+/// The first `model name` in `/proc/cpuinfo` (Linux); `unknown` elsewhere.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, model)| model.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+impl TimingReport {
+    /// Writes `timing.json` into `out_dir`, atomically.
+    pub fn write_file(&self, out_dir: &Path) -> Result<(), Error> {
+        create_results_dir(out_dir)?;
+        let timing = serde_json::to_vec_pretty(self).expect("timings always serialize");
+        write_atomically(&out_dir.join(TIMING_FILE), &timing)
+    }
+}
+
+fn create_results_dir(out_dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(out_dir).map_err(|source| {
+        Error::new(ErrorKind::Io {
+            action: "create the results folder",
+            path: out_dir.to_path_buf(),
+            source,
+        })
+    })
 }
 
 impl LabResults {
@@ -220,7 +266,7 @@ impl LabResults {
 
     pub fn timing(&self) -> TimingReport {
         TimingReport {
-            schema_version: RESULTS_SCHEMA_VERSION,
+            schema_version: TIMING_SCHEMA_VERSION,
             lab: self.lab.id.clone(),
             implementation: self.implementation.kind.clone(),
             environment: self.environment.clone(),
@@ -241,23 +287,17 @@ impl LabResults {
                     metrics: test.metrics.clone(),
                 })
                 .collect(),
+            experiments: self.experiments.clone(),
         }
     }
 
     /// Writes `results.json` and `timing.json` into `out_dir`, each
     /// atomically.
     pub fn write_files(&self, out_dir: &Path) -> Result<(), Error> {
-        std::fs::create_dir_all(out_dir).map_err(|source| {
-            Error::new(ErrorKind::Io {
-                action: "create the results folder",
-                path: out_dir.to_path_buf(),
-                source,
-            })
-        })?;
+        create_results_dir(out_dir)?;
         let results = serde_json::to_vec_pretty(self).expect("results always serialize");
         write_atomically(&out_dir.join(RESULTS_FILE), &results)?;
-        let timing = serde_json::to_vec_pretty(&self.timing()).expect("timings always serialize");
-        write_atomically(&out_dir.join(TIMING_FILE), &timing)
+        self.timing().write_file(out_dir)
     }
 
     /// The summary a person reads: one line per test with the first lines of
@@ -314,6 +354,7 @@ impl LabResults {
                 let _ = writeln!(text, "{:>26}{line}", "");
             }
         }
+        text.push_str(&crate::experiment::render_human(&self.experiments));
         let totals = &self.totals;
         let mut counts = vec![format!("{} passed", totals.passed)];
         for (count, label) in [
@@ -341,6 +382,7 @@ impl LabResults {
                 "The run was interrupted; tests marked NOT RUN did not run."
             );
         }
+
         if let Some(out_dir) = out_dir {
             let _ = writeln!(text, "results: {}", out_dir.join(RESULTS_FILE).display());
             let _ = writeln!(text, "timing:  {}", out_dir.join(TIMING_FILE).display());

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::process::{self, ChildSpec, Exit, Observed};
 use crate::protocol::{
-    CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_FLAG, MAX_RECORD_BYTES, RUN_FLAG, Record,
-    RecordOutcome, TEST_ENV,
+    CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_EXPERIMENTS_FLAG, LIST_FLAG,
+    MAX_RECORD_BYTES, Measurement, RUN_FLAG, Record, RecordOutcome, TEST_ENV,
 };
 use crate::{Error, ErrorKind};
 
@@ -62,6 +62,9 @@ pub struct PlannedTest {
     pub binary: PathBuf,
     pub timeout: Duration,
     pub alone: bool,
+    /// More environment for the test's process (the worker program's path,
+    /// the bench mode of an experiment).
+    pub env: Vec<(String, OsString)>,
 }
 
 /// What the runner found for one test.
@@ -75,10 +78,12 @@ pub struct TestRun {
     /// Captured stdout and stderr, merged.
     pub output: String,
     pub metrics: BTreeMap<String, f64>,
+    /// What a timing experiment measured (empty for tests).
+    pub measurements: Vec<Measurement>,
 }
 
 /// Runs the tests of compiled hidden suites.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Runner {
     pub jobs: usize,
     /// The per-run secret; see [`crate::protocol`].
@@ -92,6 +97,15 @@ pub struct Runner {
 
 /// Asks a suite binary which tests it has.
 pub fn list_tests(suite_binary: &Path) -> Result<Vec<String>, Error> {
+    list_names(suite_binary, LIST_FLAG)
+}
+
+/// Asks a suite binary which timing experiments it has.
+pub fn list_experiments(suite_binary: &Path) -> Result<Vec<String>, Error> {
+    list_names(suite_binary, LIST_EXPERIMENTS_FLAG)
+}
+
+fn list_names(suite_binary: &Path, flag: &str) -> Result<Vec<String>, Error> {
     let suite_error = |message: String| {
         Error::new(ErrorKind::Suite {
             path: suite_binary.to_path_buf(),
@@ -100,7 +114,7 @@ pub fn list_tests(suite_binary: &Path) -> Result<Vec<String>, Error> {
     };
     let observed = process::supervise(&ChildSpec {
         program: suite_binary,
-        args: vec![LIST_FLAG.into()],
+        args: vec![flag.into()],
         env: Vec::new(),
         timeout: Duration::from_secs(30),
         secret: None,
@@ -111,7 +125,7 @@ pub fn list_tests(suite_binary: &Path) -> Result<Vec<String>, Error> {
     let output = String::from_utf8_lossy(&observed.output);
     if observed.exit != Exit::Code(0) {
         return Err(suite_error(format!(
-            "listing its tests ended with {:?}: {output}",
+            "listing its tests ({flag}) ended with {:?}: {output}",
             observed.exit
         )));
     }
@@ -179,20 +193,26 @@ impl Runner {
             test.name.clone().into(),
             CHANNEL_FLAG.into(),
         ];
+        let mut env: Vec<(OsString, OsString)> = vec![
+            (LAB_ENV.into(), self.lab_id.clone().into()),
+            (TEST_ENV.into(), test.name.clone().into()),
+            (
+                IMPLEMENTATION_ARGS_ENV.into(),
+                self.implementation_args.clone().into(),
+            ),
+            // A backtrace per panic buries the message a student needs;
+            // `--replay` runs a test with the person's own setting.
+            ("RUST_BACKTRACE".into(), "0".into()),
+        ];
+        env.extend(
+            test.env
+                .iter()
+                .map(|(name, value)| (name.into(), value.clone())),
+        );
         let spec = ChildSpec {
             program: &test.binary,
             args,
-            env: vec![
-                (LAB_ENV.into(), self.lab_id.clone().into()),
-                (TEST_ENV.into(), test.name.clone().into()),
-                (
-                    IMPLEMENTATION_ARGS_ENV.into(),
-                    self.implementation_args.clone().into(),
-                ),
-                // A backtrace per panic buries the message a student needs;
-                // `--replay` runs a test with the person's own setting.
-                ("RUST_BACKTRACE".into(), "0".into()),
-            ],
+            env,
             timeout: test.timeout,
             secret: Some(self.secret.as_bytes()),
             output_cap: OUTPUT_CAP_BYTES,
@@ -216,6 +236,7 @@ fn not_run(test: &PlannedTest, message: &str) -> TestRun {
         duration: Duration::ZERO,
         output: String::new(),
         metrics: BTreeMap::new(),
+        measurements: Vec::new(),
     }
 }
 
@@ -232,6 +253,7 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
     }
     let record = parse_record(&observed.report, observed.report_overflowed);
     let mut metrics = BTreeMap::new();
+    let mut measurements = Vec::new();
     let (outcome, message) = match (observed.exit, record) {
         (Exit::Interrupted, _) => (
             Outcome::NotRun,
@@ -263,6 +285,7 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
                 )
             } else {
                 metrics = record.metrics;
+                measurements = record.measurements;
                 match (record.outcome, code) {
                     (RecordOutcome::Pass, 0) => (Outcome::Pass, String::new()),
                     (RecordOutcome::Pass, code) => (
@@ -283,6 +306,7 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
         duration: observed.duration,
         output,
         metrics,
+        measurements,
     }
 }
 

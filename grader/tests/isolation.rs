@@ -217,6 +217,7 @@ fn run(name: &str, timeout: Duration) -> TestRun {
         binary: this_binary(),
         timeout,
         alone: false,
+        env: Vec::new(),
     })
 }
 
@@ -410,6 +411,7 @@ fn check_listing_and_parallel_run() {
         binary: this_binary(),
         timeout: Duration::from_secs(4),
         alone: *name == "aborts",
+        env: Vec::new(),
     })
     .collect();
     let seen = Mutex::new(Vec::new());

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use grader::build::Implementation;
-use grader::course::Course;
+use grader::course::{Course, Lab};
+use grader::experiment::BenchLevel;
 use grader::grade::{GradeRequest, Progress, grade};
 use grader::results::LabResults;
 use grader::runner::Outcome;
@@ -49,6 +50,13 @@ enum Command {
                             Exit status: 0 all tests passed, 1 some test failed, 2 usage or build \
                             error (a submission that does not compile is graded 0 and exits 2).")]
     Grade(GradeArgs),
+    /// Run a lab's timing experiments alone: the implementation and the
+    /// reference alternating in one run, with baselines; prints medians and
+    /// ratios and writes timing.json.
+    #[command(after_help = "LAB may be written lab4, 4, queues or lab4-queues.\n\n\
+                            Absolute numbers depend on the machine; compare ratios measured in \
+                            the same run.")]
+    Bench(BenchArgs),
     /// Show the labs and their tests with points, timeouts and visibility.
     List,
 }
@@ -96,10 +104,56 @@ struct GradeArgs {
     /// (no results files are written).
     #[arg(long, value_name = "TEST", conflicts_with_all = ["all", "filter", "format", "out"])]
     replay: Option<String>,
+    /// Timing experiments after the tests: off, quick (a few seconds) or
+    /// full (as `cargo xtask bench`). --filter selects experiments by name
+    /// too; speed tests run what they need in any case.
+    #[arg(long, value_enum, default_value_t = BenchChoice::Quick, value_name = "LEVEL")]
+    bench: BenchChoice,
     /// With --replay: the failing schedule a schedule-exploration test
     /// printed, to replay exactly that interleaving.
     #[arg(long, value_name = "SCHEDULE", requires = "replay")]
     schedule: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct BenchArgs {
+    /// The lab whose experiments to run (lab4, 4, queues).
+    lab: String,
+    /// Measure the reference solution alone (with its baselines).
+    #[arg(long, conflicts_with = "submission")]
+    solution: bool,
+    /// Measure the crate in DIR against the reference.
+    #[arg(long, value_name = "DIR")]
+    submission: Option<PathBuf>,
+    /// Fewer, shorter rounds (3 instead of 9), as after a grade.
+    #[arg(long)]
+    quick: bool,
+    /// Run only the experiments whose name contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    filter: Vec<String>,
+    /// What to print on stdout (timing.json is written either way).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Where timing.json goes [default: target/grade/<lab>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BenchChoice {
+    Off,
+    Quick,
+    Full,
+}
+
+impl From<BenchChoice> for BenchLevel {
+    fn from(choice: BenchChoice) -> BenchLevel {
+        match choice {
+            BenchChoice::Off => BenchLevel::Off,
+            BenchChoice::Quick => BenchLevel::Quick,
+            BenchChoice::Full => BenchLevel::Full,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,6 +188,7 @@ fn run(cli: Cli) -> Result<u8> {
     })?;
     match cli.command {
         Command::Grade(args) => grade_command(&course, args),
+        Command::Bench(args) => bench_command(&course, args),
         Command::List => {
             print!("{}", render_list(&course));
             Ok(EXIT_ALL_PASSED)
@@ -161,16 +216,7 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
     } else {
         vec![course.find_lab(args.lab.as_deref().unwrap_or_default())?]
     };
-    let implementation = if args.solution {
-        Implementation::Reference
-    } else if let Some(dir) = &args.submission {
-        let dir = dir
-            .canonicalize()
-            .with_context(|| format!("--submission {}: no such folder", dir.display()))?;
-        Implementation::Submission(dir)
-    } else {
-        Implementation::Student
-    };
+    let implementation = chosen_implementation(args.solution, args.submission.as_deref())?;
     let jobs = args
         .jobs
         .map(usize::from)
@@ -187,6 +233,7 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             out_dir: PathBuf::new(),
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),
+            bench: BenchLevel::Off,
         };
         let passed = grader::grade::replay(&request, test_name, args.schedule.as_deref())
             .with_context(|| format!("replaying {test_name} of {lab} failed"))?;
@@ -205,7 +252,7 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
         let out_dir = match (&args.out, args.all) {
             (Some(dir), false) => dir.clone(),
             (Some(dir), true) => dir.join(lab.id()),
-            (None, _) => course.root.join("target").join("grade").join(lab.id()),
+            (None, _) => default_out_dir(course, lab),
         };
         let request = GradeRequest {
             course,
@@ -217,6 +264,7 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             out_dir: out_dir.clone(),
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),
+            bench: args.bench.into(),
         };
         let results =
             grade(&request, &show_progress).with_context(|| format!("grading {lab} failed"))?;
@@ -239,6 +287,70 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
         println!("{document}");
     }
     Ok(exit_code)
+}
+
+fn default_out_dir(course: &Course, lab: &Lab) -> PathBuf {
+    course.root.join("target").join("grade").join(lab.id())
+}
+
+fn chosen_implementation(solution: bool, submission: Option<&Path>) -> Result<Implementation> {
+    Ok(if solution {
+        Implementation::Reference
+    } else if let Some(dir) = submission {
+        let dir = dir
+            .canonicalize()
+            .with_context(|| format!("--submission {}: no such folder", dir.display()))?;
+        Implementation::Submission(dir)
+    } else {
+        Implementation::Student
+    })
+}
+
+fn bench_command(course: &Course, args: BenchArgs) -> Result<u8> {
+    let lab = course.find_lab(&args.lab)?;
+    let implementation = chosen_implementation(args.solution, args.submission.as_deref())?;
+    grader::process::install_interrupt_handlers();
+    let out_dir = args.out.unwrap_or_else(|| default_out_dir(course, lab));
+    let request = GradeRequest {
+        course,
+        lab,
+        implementation,
+        jobs: 1,
+        filters: args.filter,
+        repeat: 1,
+        out_dir: out_dir.clone(),
+        timeout_scale: 1.0,
+        echo_build: std::io::stderr().is_terminal(),
+        bench: if args.quick {
+            BenchLevel::Quick
+        } else {
+            BenchLevel::Full
+        },
+    };
+    let report = grader::grade::bench(&request, &show_progress)
+        .with_context(|| format!("timing {lab} failed"))?;
+    match args.format {
+        Format::Human => {
+            print!("{}", grader::experiment::render_human(&report.experiments));
+            println!(
+                "timing:  {}",
+                out_dir.join(grader::results::TIMING_FILE).display()
+            );
+        }
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("could not encode the timing report")?
+        ),
+    }
+    let failed = report
+        .experiments
+        .iter()
+        .any(|experiment| !experiment.errors.is_empty());
+    Ok(if failed || grader::process::is_interrupted() {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_ALL_PASSED
+    })
 }
 
 fn exit_code_of(results: &LabResults) -> u8 {
@@ -268,6 +380,28 @@ fn show_progress(progress: Progress<'_>) {
             width = total.to_string().len()
         ),
         Progress::Warning(message) => writeln!(stderr, "warning: {message}"),
+        Progress::Benchmarking {
+            experiment,
+            done,
+            total,
+        } => {
+            if stderr.is_terminal() {
+                // One line redrawn in place: a progress bar without a crate.
+                const BAR_WIDTH: usize = 30;
+                let filled = BAR_WIDTH * done / total.max(1);
+                write!(
+                    stderr,
+                    "\rtiming {experiment} [{}{}] {done}/{total} runs{}",
+                    "#".repeat(filled),
+                    "-".repeat(BAR_WIDTH - filled),
+                    if done == total { "\n" } else { "" }
+                )
+            } else if done == total || done % 5 == 0 {
+                writeln!(stderr, "timing {experiment}: {done}/{total} runs")
+            } else {
+                Ok(())
+            }
+        }
     };
 }
 
@@ -306,8 +440,18 @@ fn render_list(course: &Course) -> String {
                 .ok()
                 .and_then(|value| value.as_str().map(str::to_owned))
                 .unwrap_or_default();
+            let speed = test
+                .speed
+                .as_ref()
+                .map(|speed| {
+                    format!(
+                        "  speed: at least {:.2} of the reference at `{}` in {}",
+                        speed.at_least, speed.point, speed.experiment
+                    )
+                })
+                .unwrap_or_default();
             let line = format!(
-                "  {:<name_width$}  {:>2} pts  timeout {:>4}s  {:<15}{}",
+                "  {:<name_width$}  {:>2} pts  timeout {:>4}s  {:<15}{}{speed}",
                 test.name,
                 test.points,
                 lab.timeout(test).as_secs_f64(),
@@ -315,6 +459,13 @@ fn render_list(course: &Course) -> String {
                 if test.alone { "  runs alone" } else { "" }
             );
             let _ = writeln!(text, "{}", line.trim_end());
+        }
+        for experiment in &lab.experiments {
+            let _ = writeln!(
+                text,
+                "  timing experiment {}: {} ({})",
+                experiment.name, experiment.title, experiment.unit
+            );
         }
     }
     text

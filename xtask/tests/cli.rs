@@ -38,14 +38,18 @@ fn xtask() -> Command {
     command
 }
 
-/// Runs `xtask grade ARGS --out OUT` while holding [`SERIAL`].
+/// Runs `xtask grade ARGS --out OUT` while holding [`SERIAL`]; timing
+/// experiments are off unless ARGS say `--bench`.
 fn grade(args: &[&str], out: &Path) -> (Output, Value) {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let output = xtask()
-        .arg("grade")
-        .args(args)
+    let mut command = xtask();
+    command.arg("grade").args(args);
+    if !args.contains(&"--bench") {
+        command.args(["--bench", "off"]);
+    }
+    let output = command
         .arg("--out")
         .arg(out)
         .timeout(Duration::from_secs(900))
@@ -550,5 +554,163 @@ mod grading {
             leftovers.is_empty(),
             "a test's child outlived the interrupted run: {leftovers:?}"
         );
+    }
+}
+
+/// `cargo xtask bench` and the timing experiments `grade` runs.
+mod timing {
+    use super::*;
+
+    /// Runs `xtask bench ARGS --out OUT` while holding [`SERIAL`].
+    fn bench(args: &[&str], out: &Path) -> Output {
+        let _serial = SERIAL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        xtask()
+            .arg("bench")
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .timeout(Duration::from_secs(900))
+            .output()
+            .unwrap()
+    }
+
+    fn timing_json(out: &Path) -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.join("timing.json")).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn bench_of_the_reference_reports_every_point_with_its_samples() {
+        let out = tempfile::tempdir().unwrap();
+        let output = bench(
+            &["lab1", "--solution", "--quick", "--format", "json"],
+            out.path(),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let timing = timing_json(out.path());
+        assert_eq!(printed, timing);
+        assert_eq!(timing["schema_version"], 1);
+        assert!(timing["environment"]["cpu_model"].is_string());
+        let experiment = &timing["experiments"][0];
+        assert_eq!(experiment["name"], "count_down_steps_per_second");
+        assert_eq!(experiment["level"], "quick");
+        assert_eq!(experiment["errors"], serde_json::json!([]));
+        let points = experiment["points"].as_array().unwrap();
+        let xs: Vec<f64> = points
+            .iter()
+            .map(|point| point["x"].as_f64().unwrap())
+            .collect();
+        assert_eq!(xs, [1.0, 2.0, 4.0, 8.0]);
+        for point in points {
+            let series = point["series"].as_array().unwrap();
+            assert_eq!(series.len(), 1, "only the reference: {point}");
+            assert_eq!(series[0]["subject"], "reference");
+            assert_eq!(series[0]["role"], "graded");
+            let samples = series[0]["samples"].as_array().unwrap();
+            assert_eq!(samples.len(), 3, "one sample per measured round: {point}");
+            let (min, median, max) = (
+                series[0]["min"].as_f64().unwrap(),
+                series[0]["median"].as_f64().unwrap(),
+                series[0]["max"].as_f64().unwrap(),
+            );
+            assert!(0.0 < min && min <= median && median <= max, "{point}");
+        }
+    }
+
+    #[test]
+    fn bench_of_the_stubs_names_the_failure_and_still_measures_the_reference() {
+        let out = tempfile::tempdir().unwrap();
+        let output = bench(&["lab1", "--quick"], out.path());
+        assert_eq!(output.status.code(), Some(1), "a failed experiment exits 1");
+        let timing = timing_json(out.path());
+        let experiment = &timing["experiments"][0];
+        let errors = experiment["errors"].as_array().unwrap();
+        assert_eq!(
+            errors.len(),
+            1,
+            "the stub is run once, then skipped: {errors:?}"
+        );
+        assert!(
+            errors[0].as_str().unwrap().contains("not yet implemented"),
+            "{errors:?}"
+        );
+        for point in experiment["points"].as_array().unwrap() {
+            assert_eq!(point["series"][0]["subject"], "reference", "{point}");
+        }
+        let mut filters = human_filters(out.path());
+        // Measured numbers change from run to run.
+        filters.push((r" *\d+(\.\d+)?( [kMG])?".to_owned(), " [N]".to_owned()));
+        let filters: Vec<(&str, &str)> = filters
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        insta::with_settings!({ filters => filters }, {
+            insta::assert_snapshot!("bench_stubs_human", stdout_of(&output));
+        });
+    }
+
+    #[test]
+    fn grade_runs_the_experiments_its_filter_selects_after_the_tests() {
+        let out = tempfile::tempdir().unwrap();
+        let (output, results) = grade(
+            &[
+                "lab1",
+                "--solution",
+                "--filter",
+                "count_down",
+                "--bench",
+                "quick",
+            ],
+            out.path(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stdout_of(&output));
+        assert!(
+            stdout_of(&output).contains("timing (shown, not graded): Count down on threads"),
+            "{}",
+            stdout_of(&output)
+        );
+        let timing = timing_json(out.path());
+        assert_eq!(
+            timing["experiments"][0]["name"],
+            "count_down_steps_per_second"
+        );
+        assert_eq!(
+            timing["tests"].as_array().unwrap().len(),
+            results["tests"].as_array().unwrap().len()
+        );
+
+        let (_, _) = grade(
+            &["lab1", "--solution", "--filter", "count_down_on"],
+            out.path(),
+        );
+        assert_eq!(
+            timing_json(out.path())["experiments"],
+            serde_json::json!([]),
+            "--bench off (the helper's default here) runs no experiment"
+        );
+    }
+
+    #[test]
+    fn bench_of_a_lab_without_experiments_says_how_to_add_them() {
+        let course = grader::course::Course::load(&course_root()).unwrap();
+        let Some(lab) = course.labs.iter().find(|lab| lab.experiments.is_empty()) else {
+            return;
+        };
+        let out = tempfile::tempdir().unwrap();
+        let output = bench(&[&lab.id()], out.path());
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("declares no timing experiments"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("course.toml"), "{stderr}");
     }
 }

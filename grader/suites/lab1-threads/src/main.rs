@@ -25,6 +25,7 @@ mod ex5_countdown;
 mod ex6_fetch;
 mod ex7_cpu_bound;
 mod support;
+mod timing;
 
 grader::suite! {
     ex1_run_both::run_both_returns_each_result_in_its_own_place,
@@ -56,5 +57,6 @@ grader::suite! {
     ex7_cpu_bound::count_down_on_threads_takes_exactly_total_steps,
     ex7_cpu_bound::count_down_on_two_threads_is_not_slower_than_one,
     ex7_cpu_bound::sum_of_squares_matches_the_one_thread_sum_for_any_thread_count,
-    ex7_cpu_bound::sum_of_squares_on_two_threads_is_not_slower_than_one,
+    ex7_cpu_bound::sum_of_squares_on_two_threads_is_not_slower_than_one;
+    experiments: timing::count_down_steps_per_second
 }
