@@ -502,6 +502,7 @@ pub fn bench(
         experiments: results,
     };
     report.write_file(&request.out_dir)?;
+    crate::report::write_report(&request.out_dir, &report, None)?;
     Ok(report)
 }
 
@@ -731,6 +732,7 @@ fn finish(mut results: LabResults, request: &GradeRequest<'_>) -> Result<LabResu
     results.complete = !results.interrupted;
     results.finished_at = Some(now_rfc3339());
     results.write_files(&request.out_dir)?;
+    crate::report::write_report(&request.out_dir, &results.timing(), Some(&results))?;
     Ok(results)
 }
 

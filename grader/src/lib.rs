@@ -17,6 +17,7 @@ pub mod grade;
 pub mod harness;
 pub mod process;
 pub mod protocol;
+pub mod report;
 pub mod results;
 pub mod runner;
 
