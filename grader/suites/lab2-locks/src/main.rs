@@ -27,6 +27,8 @@ mod ex4_log;
 mod ex5_poison;
 mod ex6_philosophers;
 mod support;
+#[cfg(not(feature = "explore"))]
+mod timing;
 
 #[cfg(not(feature = "explore"))]
 grader::suite! {
@@ -41,7 +43,8 @@ grader::suite! {
     ex5_poison::real_threads::update_still_works_after_another_update_panicked,
     ex5_poison::real_threads::a_panicking_update_leaves_no_half_done_change,
     ex5_poison::real_threads::threads_keep_updating_while_others_panic_inside_the_lock,
-    ex6_philosophers::real_threads::five_philosophers_eat_every_meal_with_each_strategy_on_real_threads,
+    ex6_philosophers::real_threads::five_philosophers_eat_every_meal_with_each_strategy_on_real_threads;
+    experiments: timing::counter_increments_per_second
 }
 
 #[cfg(feature = "explore")]

@@ -26,6 +26,8 @@ mod ex6_shared_list;
 mod ex7_rlock;
 mod ex8_barrier;
 mod support;
+#[cfg(not(feature = "explore"))]
+mod timing;
 
 #[cfg(feature = "explore")]
 grader::suite! {
@@ -63,5 +65,6 @@ grader::suite! {
     ex6_shared_list::native::shared_list_hands_out_items_first_in_first_out,
     ex6_shared_list::native::shared_list_stress_many_producers_and_consumers,
     ex7_rlock::native::rlock_owner_can_acquire_again_and_must_release_as_often,
-    ex8_barrier::native::barrier_stress_many_rounds_with_many_threads,
+    ex8_barrier::native::barrier_stress_many_rounds_with_many_threads;
+    experiments: timing::semaphore_pairs_per_second
 }
