@@ -685,6 +685,22 @@ mod timing {
             timing["tests"].as_array().unwrap().len(),
             results["tests"].as_array().unwrap().len()
         );
+        let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+        assert!(report.starts_with("# lab1 timing report"), "{report}");
+        assert!(
+            report.contains("| 2 threads | reference (graded) |"),
+            "one table row per point and subject: {report}"
+        );
+        assert!(
+            report.contains("![Count down on threads](count_down_steps_per_second.svg)"),
+            "{report}"
+        );
+        let chart =
+            std::fs::read_to_string(out.path().join("count_down_steps_per_second.svg")).unwrap();
+        assert!(
+            chart.starts_with("<svg") && chart.contains("ideal on"),
+            "{chart}"
+        );
 
         let (_, _) = grade(
             &["lab1", "--solution", "--filter", "count_down_on"],
