@@ -80,6 +80,8 @@ impl std::error::Error for TaskError {}
 /// - `"101*2"` is `Err(TaskError::OperandOutOfRange)`, and so is an operand
 ///   of any length made of digits only whose value is above 100, such as
 ///   `"99999999999999999999*1"`.
+/// - Which of the two errors a text with both faults gets (`"101*x"`) is
+///   up to you.
 ///
 /// Split the text at the `*` (`str::split_once`), trim the spaces, check
 /// that each side is digits only, and check the range.
