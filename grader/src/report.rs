@@ -268,18 +268,38 @@ const CHART_SIZE: (u32, u32) = (720, 440);
 /// flat after it.
 fn speedup_chart(experiment: &ExperimentResult, cores: usize) -> Result<String, String> {
     let subjects = subjects(experiment);
-    let lines: Vec<(String, Vec<(f64, f64)>)> = subjects
-        .iter()
-        .map(|(subject, _)| {
+    // One line per subject and family of points: `2 threads` and `4 threads`
+    // are one family, `2 processes` another; every line starts at the
+    // subject's base point (`serial` or `1 thread`).
+    let families = point_families(experiment);
+    let mut lines: Vec<(String, usize, Vec<(f64, f64)>)> = Vec::new();
+    for (subject_idx, (subject, _)) in subjects.iter().enumerate() {
+        let base = experiment
+            .points
+            .iter()
+            .filter(|point| speedup_of(experiment, subject, point).is_some())
+            .min_by(|a, b| a.x.unwrap_or(0.0).total_cmp(&b.x.unwrap_or(0.0)));
+        for family in &families {
             let mut line: Vec<(f64, f64)> = experiment
                 .points
                 .iter()
+                .filter(|point| family_of(&point.point) == *family)
+                .chain(base)
                 .filter_map(|point| Some((point.x?, speedup_of(experiment, subject, point)?)))
                 .collect();
             line.sort_by(|a, b| a.0.total_cmp(&b.0));
-            (subject.clone(), line)
-        })
-        .collect();
+            line.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+            if line.len() < 2 && families.len() > 1 {
+                continue; // The base point's own family.
+            }
+            let label = if families.len() > 1 {
+                format!("{subject}, {family}")
+            } else {
+                subject.clone()
+            };
+            lines.push((label, subject_idx, line));
+        }
+    }
     let x_min = experiment
         .points
         .iter()
@@ -292,7 +312,7 @@ fn speedup_chart(experiment: &ExperimentResult, cores: usize) -> Result<String, 
         .fold(f64::NEG_INFINITY, f64::max);
     let y_max = lines
         .iter()
-        .flat_map(|(_, line)| line.iter().map(|(_, y)| *y))
+        .flat_map(|(_, _, line)| line.iter().map(|(_, y)| *y))
         .chain([(cores.max(1) as f64).clamp(x_min, x_max) / x_min])
         .fold(1.0, f64::max);
     let mut svg = String::new();
@@ -313,6 +333,10 @@ fn speedup_chart(experiment: &ExperimentResult, cores: usize) -> Result<String, 
             .y_desc(format!("speedup over {} (median)", trim_number(x_min)))
             .draw()
             .map_err(|err| err.to_string())?;
+        let line_subjects: Vec<usize> = lines
+            .iter()
+            .map(|(_, subject_idx, _)| *subject_idx)
+            .collect();
         let cores = (cores.max(1) as f64).clamp(x_min, x_max);
         let ideal = vec![(x_min, 1.0), (cores, cores / x_min), (x_max, cores / x_min)];
         chart
@@ -325,15 +349,29 @@ fn speedup_chart(experiment: &ExperimentResult, cores: usize) -> Result<String, 
             .map_err(|err| err.to_string())?
             .label(format!("ideal on {} cores", trim_number(cores)))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.4)));
-        for (index, (subject, line)) in lines.into_iter().enumerate() {
-            let color = color_of(index, subjects[index].1);
-            chart
-                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
-                .map_err(|err| err.to_string())?
-                .label(subject)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
+        for (line_idx, (label, subject_idx, line)) in lines.into_iter().enumerate() {
+            let color = color_of(subject_idx, subjects[subject_idx].1);
+            // A subject's second family is drawn dashed in the same colour.
+            let dashed =
+                line_idx > 0 && lines_before_of_subject(line_idx, subject_idx, &line_subjects);
+            let style = color.stroke_width(2);
+            if dashed {
+                chart
+                    .draw_series(DashedLineSeries::new(line.clone(), 8, 5, style))
+                    .map_err(|err| err.to_string())?
+                    .label(label)
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 8, y)], color.stroke_width(2))
+                    });
+            } else {
+                chart
+                    .draw_series(LineSeries::new(line.clone(), style))
+                    .map_err(|err| err.to_string())?
+                    .label(label)
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                    });
+            }
             chart
                 .draw_series(
                     line.into_iter()
@@ -449,6 +487,39 @@ fn bar_chart(experiment: &ExperimentResult) -> Result<String, String> {
     Ok(svg)
 }
 
+/// Whether an earlier line belongs to the same subject.
+fn lines_before_of_subject(line_idx: usize, subject_idx: usize, line_subjects: &[usize]) -> bool {
+    line_subjects[..line_idx].contains(&subject_idx)
+}
+
+/// A point's family: its label without numbers and plural `s`
+/// (`4 threads` and `1 thread` are `thread`; `2 processes` is `process`).
+fn family_of(point: &str) -> String {
+    let words: Vec<&str> = point
+        .split_whitespace()
+        .filter(|word| !word.chars().all(|ch| ch.is_ascii_digit() || ch == '.'))
+        .collect();
+    let family = words.join(" ");
+    family
+        .strip_suffix("es")
+        .filter(|stem| stem.ends_with("ss"))
+        .or_else(|| family.strip_suffix('s'))
+        .unwrap_or(&family)
+        .to_owned()
+}
+
+/// The families of an experiment's points, in first-seen order.
+fn point_families(experiment: &ExperimentResult) -> Vec<String> {
+    let mut families: Vec<String> = Vec::new();
+    for point in &experiment.points {
+        let family = family_of(&point.point);
+        if !families.contains(&family) {
+            families.push(family);
+        }
+    }
+    families
+}
+
 /// `1` rather than `1.0` for whole numbers.
 fn trim_number(value: f64) -> String {
     if value.fract() == 0.0 {
@@ -504,6 +575,14 @@ mod tests {
 
     /// Writes both kinds of chart from made-up numbers. To look at them:
     /// `REPORT_PREVIEW_DIR=/tmp/charts cargo test -p grader --lib report`.
+    #[test]
+    fn families_group_thread_and_process_counts() {
+        assert_eq!(family_of("1 thread"), "thread");
+        assert_eq!(family_of("8 threads"), "thread");
+        assert_eq!(family_of("2 processes"), "process");
+        assert_eq!(family_of("serial"), "serial");
+    }
+
     #[test]
     fn report_has_a_table_row_per_subject_and_a_chart_per_experiment() {
         let speedup = experiment(
