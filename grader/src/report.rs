@@ -272,7 +272,7 @@ fn speedup_chart(experiment: &ExperimentResult, cores: usize) -> Result<String, 
     // are one family, `2 processes` another; every line starts at the
     // subject's base point (`serial` or `1 thread`).
     let families = point_families(experiment);
-    let mut lines: Vec<(String, usize, Vec<(f64, f64)>)> = Vec::new();
+    let mut lines: Vec<ChartLine> = Vec::new();
     for (subject_idx, (subject, _)) in subjects.iter().enumerate() {
         let base = experiment
             .points
@@ -486,6 +486,9 @@ fn bar_chart(experiment: &ExperimentResult) -> Result<String, String> {
     }
     Ok(svg)
 }
+
+/// A line of a speedup chart: its legend, its subject's index, its points.
+type ChartLine = (String, usize, Vec<(f64, f64)>);
 
 /// Whether an earlier line belongs to the same subject.
 fn lines_before_of_subject(line_idx: usize, subject_idx: usize, line_subjects: &[usize]) -> bool {
