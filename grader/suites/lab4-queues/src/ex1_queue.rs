@@ -130,14 +130,17 @@ pub mod explored {
     }
 
     pub fn puts_and_gets_always_wake_each_other_under_any_schedule() {
-        // A putter and a getter pass five items through a queue of capacity
-        // 1, with every kind of call: put, try_put (retried while full),
-        // get, try_get (retried while empty). Each side must wake the other
-        // whenever it changes the queue: a get or try_get that frees a slot
-        // without notifying leaves the putter asleep next to room, a put or
-        // try_put that adds an item without notifying leaves the getter
-        // asleep next to an item. The explorer reports that as a deadlock
-        // or lost wake-up.
+        // A putter and a getter pass six items through a queue of capacity
+        // 1, alternating blocking calls (put, get) with non-blocking ones
+        // (try_put, try_get), each retried three times before falling back
+        // to the blocking call. Whoever changes the queue must wake the
+        // other side: a get or try_get that frees the slot without notifying
+        // leaves the putter asleep next to room, a put or try_put that adds
+        // an item without notifying leaves the getter asleep next to an
+        // item. Thanks to the fallbacks, a missed wake-up always ends with
+        // both threads asleep, which the explorer reports as a deadlock or
+        // lost wake-up.
+        const TRIES: usize = 3;
         explore(
             "a put or get panicked while one putter and one getter shared a queue",
             || {
@@ -145,20 +148,26 @@ pub mod explored {
                 let putter = {
                     let queue = Arc::clone(&queue);
                     spawn_named("putter", move || {
-                        for item in 1..=5_u32 {
+                        for item in 1..=6_u32 {
+                            let mut pending = Some(item);
                             if item % 2 == 0 {
-                                let mut pending = item;
-                                loop {
-                                    match graded("try_put()", || queue.try_put(pending)) {
-                                        Ok(()) => break,
+                                for _ in 0..TRIES {
+                                    let Some(this_item) = pending.take() else {
+                                        break;
+                                    };
+                                    match graded("try_put()", || queue.try_put(this_item)) {
+                                        Ok(()) => {}
                                         Err(TryPutError::Full(back)) => {
-                                            pending = back;
+                                            pending = Some(back);
                                             thread::yield_now();
                                         }
                                         Err(TryPutError::Closed(_)) => return false,
                                     }
                                 }
-                            } else if graded("put()", || queue.put(item)).is_err() {
+                            }
+                            if let Some(this_item) = pending
+                                && graded("put()", || queue.put(this_item)).is_err()
+                            {
                                 return false;
                             }
                         }
@@ -169,20 +178,23 @@ pub mod explored {
                     let queue = Arc::clone(&queue);
                     spawn_named("getter", move || {
                         let mut taken = Vec::new();
-                        for round in 0..5 {
+                        for round in 0..6 {
+                            let mut got = None;
                             if round % 2 == 1 {
-                                loop {
+                                for _ in 0..TRIES {
                                     match graded("try_get()", || queue.try_get()) {
                                         Ok(item) => {
-                                            taken.push(item);
+                                            got = Some(item);
                                             break;
                                         }
                                         Err(TryGetError::Empty) => thread::yield_now(),
                                         Err(TryGetError::Closed) => return taken,
                                     }
                                 }
-                            } else if let Some(item) = graded("get()", || queue.get()) {
-                                taken.push(item);
+                            }
+                            match got.or_else(|| graded("get()", || queue.get())) {
+                                Some(item) => taken.push(item),
+                                None => return taken,
                             }
                         }
                         taken
@@ -195,8 +207,8 @@ pub mod explored {
                     "close did not happen, yet a put or try_put failed with Closed"
                 );
                 assert!(
-                    taken == [1, 2, 3, 4, 5],
-                    "items lost or duplicated: 1..=5 were put in order, the getter took {taken:?}"
+                    taken == [1, 2, 3, 4, 5, 6],
+                    "items lost or duplicated: 1..=6 were put in order, the getter took {taken:?}"
                 );
             },
         );

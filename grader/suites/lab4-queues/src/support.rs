@@ -166,9 +166,18 @@ pub mod explored {
         // A replayed schedule (`--replay`) fails with the scheduler's raw
         // message; `classify` names its class as exploration would.
         let message = explorer::classify(&panic_text(payload.as_ref()));
+        // The explorer leads with the first panic of the failing execution,
+        // as `thread 'NAME' panicked at FILE:LINE: MESSAGE`; a scenario
+        // thread's own assertion there names its class too.
+        let own_message = match message.split_once(" panicked at ") {
+            Some((thread, rest)) if thread.starts_with("thread '") => {
+                rest.split_once(": ").map_or(rest, |(_, text)| text)
+            }
+            _ => message.as_str(),
+        };
         if NAMED_FAILURES
             .iter()
-            .any(|class| message.starts_with(class))
+            .any(|class| message.starts_with(class) || own_message.starts_with(class))
         {
             panic!("{message}");
         }
