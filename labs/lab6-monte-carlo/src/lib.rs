@@ -7,10 +7,10 @@
 //! randomness (standard errors, the `1 / sqrt(n)` law, confidence
 //! intervals) and on the speed (samples per second per core, speedup).
 //!
-//! The trick that makes parallel runs reproducible is provided complete in
-//! [`block_rng`]'s module: the samples are cut into fixed blocks of
+//! The trick that makes parallel runs reproducible is provided complete
+//! (see [`block_rng`]): the samples are cut into fixed blocks of
 //! [`SAMPLES_PER_BLOCK`], and block `b` always draws from its own stream
-//! [`block_rng`]`(seed, b)`. Workers are handed whole blocks, so it does not
+//! `block_rng(seed, b)`. Workers are handed whole blocks, so it does not
 //! matter which worker draws which block.
 //!
 //! Five exercises, one module each. Every function whose body is `todo!()`
@@ -31,9 +31,11 @@
 //! one thread, on 2 and 4 threads and on 2 processes, next to the
 //! reference solution's on the same machine (the timing report), and a
 //! speed test that your two threads reach at least a quarter of the
-//! reference's rate (threads that queue for a lock on every sample do not). Python's `random.random()` loop manages about 10 million samples
-//! per second; a good Rust loop several hundred million per core. Build
-//! with optimizations when you measure by hand:
+//! reference's rate (threads that queue for a lock on every sample do
+//! not). The lecture's Python loop of `random.random()` calls draws a few
+//! million samples per second (`tools/python/monte_carlo_pi.py` measures
+//! it); a good Rust loop draws a few hundred million per core. Build with
+//! optimizations when you measure by hand:
 //! `cargo test --release -p lab6-monte-carlo -- --nocapture`.
 //!
 //! Run the public tests with `cargo test -p lab6-monte-carlo`.
