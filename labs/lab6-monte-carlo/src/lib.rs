@@ -30,7 +30,7 @@
 //! Speed matters here, and the grader measures it: samples per second on
 //! one thread, on 2 and 4 threads and on 2 processes, next to the
 //! reference solution's on the same machine (the timing report), and a
-//! speed test that your two threads reach at least a quarter of the
+//! speed test that your two threads reach at least a tenth of the
 //! reference's rate (threads that queue for a lock on every sample do
 //! not). The lecture's Python loop of `random.random()` calls draws a few
 //! million samples per second (`tools/python/monte_carlo_pi.py` measures
