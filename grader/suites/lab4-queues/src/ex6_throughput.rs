@@ -40,7 +40,7 @@ pub fn queue_throughput() {
     // for `budget` (a slow queue must not stretch the experiment): 12
     // measurements take about 1-2 s in quick mode and 3-6 s in full mode.
     let (items, budget) = match bench_mode() {
-        BenchMode::Quick => (400_000, Duration::from_millis(120)),
+        BenchMode::Quick => (600_000, Duration::from_millis(150)),
         BenchMode::Full => (1_500_000, Duration::from_millis(400)),
     };
     // Warm-up: threads, allocator and caches; not recorded.
