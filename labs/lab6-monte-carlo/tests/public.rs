@@ -30,10 +30,7 @@ use lab6_monte_carlo::{
 /// The worker program built from this crate's `src/main.rs` (or from the
 /// reference solution's, when these tests run against it).
 fn worker_program() -> &'static Path {
-    let built = option_env!("CARGO_BIN_EXE_lab6-monte-carlo")
-        .or(option_env!("CARGO_BIN_EXE_lab6-monte-carlo-solution"))
-        .expect("cargo builds the crate's worker program (src/main.rs) for its tests");
-    Path::new(built)
+    labkit::worker_program!("lab6-monte-carlo")
 }
 
 /// Fails unless `estimate` is within 4 standard errors of pi.

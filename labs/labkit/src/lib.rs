@@ -38,10 +38,17 @@ pub use time::{measure, measure_fastest, unit, units};
 macro_rules! worker_program {
     ($crate_name:literal) => {
         ::std::path::Path::new(
-            match ::std::option_env!(::std::concat!("CARGO_BIN_EXE_", $crate_name)) {
-                Some(path) => path,
-                None => ::std::env!(::std::concat!("CARGO_BIN_EXE_", $crate_name, "-solution")),
-            },
+            ::std::option_env!(::std::concat!("CARGO_BIN_EXE_", $crate_name))
+                .or(::std::option_env!(::std::concat!(
+                    "CARGO_BIN_EXE_",
+                    $crate_name,
+                    "-solution"
+                )))
+                .expect(::std::concat!(
+                    "no worker program: cargo builds the binary of ",
+                    $crate_name,
+                    " (src/main.rs) only for the package's own integration tests"
+                )),
         )
     };
 }
