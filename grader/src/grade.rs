@@ -268,10 +268,7 @@ pub fn grade(
 
     if let (Some(graded), false) = (graded_native, experiments.is_empty()) {
         if !crate::process::is_interrupted() {
-            let level = match request.bench {
-                BenchLevel::Off => BenchLevel::Quick,
-                level => level,
-            };
+            let level = request.bench.at_least_quick();
             results.experiments = measure(
                 request,
                 &implementation,
@@ -451,15 +448,7 @@ pub fn bench(
             ..
         }) => (native, build_secs),
         Ok(_) => unreachable!("a successful build with need_native has a native binary"),
-        Err(failed_build) => {
-            return Err(Error::new(ErrorKind::InvalidSubmission {
-                path: implementation.path,
-                message: format!(
-                    "does not compile against the hidden suite:\n{}",
-                    failed_build.message
-                ),
-            }));
-        }
+        Err(failed_build) => return Err(does_not_compile(implementation.path, &failed_build)),
     };
     let runner = Runner {
         jobs: 1,
@@ -478,10 +467,7 @@ pub fn bench(
                     .any(|text| experiment.name.contains(text.as_str()))
         })
         .collect();
-    let level = match request.bench {
-        BenchLevel::Off => BenchLevel::Quick,
-        level => level,
-    };
+    let level = request.bench.at_least_quick();
     let results = measure(
         request,
         &implementation,
@@ -540,6 +526,18 @@ fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
             String::new()
         }
     )]
+}
+
+/// The error of a command that needs a compiled suite (bench, replay) when
+/// the implementation does not compile against it.
+fn does_not_compile(path: PathBuf, failed_build: &BuildRecord) -> Error {
+    Error::new(ErrorKind::InvalidSubmission {
+        path,
+        message: format!(
+            "does not compile against the hidden suite:\n{}",
+            failed_build.message
+        ),
+    })
 }
 
 /// A compiled suite binary and the lab's worker program built with it.
@@ -659,15 +657,7 @@ pub fn replay(
     let registered =
         match build_and_list(request, &implementation, &|name| name == test_name, false)? {
             Ok(built) => built.registered,
-            Err(failed_build) => {
-                return Err(Error::new(ErrorKind::InvalidSubmission {
-                    path: implementation.path,
-                    message: format!(
-                        "does not compile against the hidden suite:\n{}",
-                        failed_build.message
-                    ),
-                }));
-            }
+            Err(failed_build) => return Err(does_not_compile(implementation.path, &failed_build)),
         };
     let Some((_, suite)) = registered.iter().find(|(name, _)| name == test_name) else {
         return Err(Error::new(ErrorKind::Suite {

@@ -236,3 +236,46 @@ fn newest_schedule() -> Option<String> {
     let _ = std::fs::remove_dir_all(schedule_dir());
     Some(schedule.trim().to_owned())
 }
+
+/// The first problem a scenario's threads saw, reported by the scenario's
+/// main thread once it has joined them.
+///
+/// Threads report here instead of panicking. A thread that panics unwinds
+/// through whatever it holds of the lab's types (a permit guard, a lock),
+/// and a lock dropped during a panic is poisoned; the explorer then tends to
+/// report another thread's `PoisonError`, or a deadlock of the threads that
+/// waited for the one that died, instead of the assertion that explains the
+/// bug. Panicking in the main thread, after every other thread has ended,
+/// avoids that. The lock is the explorer's own, so it is part of the
+/// explored schedule.
+#[derive(Debug, Default)]
+pub struct Problems {
+    first: shuttle::sync::Mutex<Option<String>>,
+}
+
+impl Problems {
+    /// Records a problem, unless an earlier one was recorded already
+    /// (`describe` runs only then). Scenarios call it only when something
+    /// went wrong, so a correct run adds no lock to the schedule.
+    pub fn report(&self, describe: impl FnOnce() -> String) {
+        let mut first = self
+            .first
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if first.is_none() {
+            *first = Some(describe());
+        }
+    }
+
+    /// Fails the test with the first problem reported, if any.
+    pub fn fail_on_first(&self) {
+        let first = self
+            .first
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(problem) = first {
+            panic!("{problem}");
+        }
+    }
+}

@@ -161,7 +161,6 @@ mod explored {
     use std::panic::{self, AssertUnwindSafe};
 
     use labsync::sync::atomic::{AtomicUsize, Ordering};
-    use labsync::sync::{Mutex, PoisonError};
 
     use super::{hint_for, payload_text};
 
@@ -198,40 +197,7 @@ mod explored {
         }
     }
 
-    /// The first problem a scenario's threads saw, reported by the main
-    /// thread once it has joined them.
-    ///
-    /// Threads report here instead of panicking. A thread that panics
-    /// unwinds through whatever it holds of the lab's types (a permit
-    /// guard, a lock), and a lock dropped during a panic is poisoned; the
-    /// explorer then tends to report another thread's `PoisonError` instead
-    /// of the assertion that explains the bug. Panicking in the main thread,
-    /// after every other thread has ended, avoids that.
-    #[derive(Debug, Default)]
-    pub struct Problems {
-        first: Mutex<Option<String>>,
-    }
-
-    impl Problems {
-        /// Records a problem, unless an earlier one was recorded already.
-        /// `describe` runs only then, so a correct run takes no extra lock.
-        pub fn report(&self, describe: impl FnOnce() -> String) {
-            let mut first = self.first.lock().unwrap_or_else(PoisonError::into_inner);
-            if first.is_none() {
-                *first = Some(describe());
-            }
-        }
-
-        /// Fails the test with the first problem reported, if any.
-        pub fn fail_on_first(&self) {
-            let first = self
-                .first
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take();
-            if let Some(problem) = first {
-                panic!("{problem}");
-            }
-        }
-    }
+    /// Collects the first problem of a scenario for the main thread to
+    /// report; see [`explorer::Problems`].
+    pub use explorer::Problems;
 }

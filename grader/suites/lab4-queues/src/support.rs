@@ -120,7 +120,6 @@ pub mod explored {
 
     use explorer::Exploration;
     use grader::harness::panic_text;
-    use labsync::sync::{Mutex, PoisonError};
 
     use super::hint_for;
 
@@ -219,40 +218,7 @@ pub mod explored {
             .expect("the explorer could not start a thread")
     }
 
-    /// The first problem a scenario's threads saw, reported by the main
-    /// thread once it has joined them.
-    ///
-    /// Threads report here instead of panicking: a thread that panics while
-    /// others wait on it turns the failure into a deadlock report, or into
-    /// another thread's `PoisonError`, instead of the assertion that
-    /// explains the bug. Panicking in the main thread, after every other
-    /// thread has ended, avoids that.
-    #[derive(Debug, Default)]
-    pub struct Problems {
-        first: Mutex<Option<String>>,
-    }
-
-    impl Problems {
-        /// Records a problem, unless an earlier one was recorded already
-        /// (`describe` runs only then). Tests call it only when something
-        /// went wrong, so a correct run adds no lock to the scenario.
-        pub fn report(&self, describe: impl FnOnce() -> String) {
-            let mut first = self.first.lock().unwrap_or_else(PoisonError::into_inner);
-            if first.is_none() {
-                *first = Some(describe());
-            }
-        }
-
-        /// Fails the test with the first problem reported, if any.
-        pub fn fail_on_first(&self) {
-            let first = self
-                .first
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take();
-            if let Some(problem) = first {
-                panic!("{problem}");
-            }
-        }
-    }
+    /// Collects the first problem of a scenario for the main thread to
+    /// report; see [`explorer::Problems`].
+    pub use explorer::Problems;
 }
