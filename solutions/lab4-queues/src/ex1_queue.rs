@@ -1,31 +1,79 @@
-//! Exercises 1 and 2: a bounded, closable, joinable queue built from one
-//! mutex and condition variables.
+//! Exercises 1 and 2: a bounded, closable, joinable queue, built from two
+//! mutexes (one for each end) and condition variables.
 //!
-//! Everything the queue knows lives in one `QueueState` under one mutex:
-//! the items, the closed mark, the count of unfinished tasks, and how many
-//! threads are waiting on each condition variable. Every decision (is there
-//! room, is there an item, is it closed, are all tasks done) is taken under
-//! that lock, in a loop that re-checks after every wake-up.
+//! # From one lock to two
 //!
-//! Performance: `std`'s condition variable makes a system call on every
-//! notify, even when nobody waits. In a busy queue most puts and gets find
-//! nobody waiting on the other side, so the queue counts its waiters under
-//! the lock and notifies only when the count says someone may be asleep.
-//! The count is exact at every moment the lock is held (a waiter adds
-//! itself before it sleeps and removes itself after it wakes), so a
-//! sleeping waiter always gets its notify. Notifies are sent after the lock
-//! is released, so the woken thread does not wake up only to block on the
-//! lock its notifier still holds. The item buffer is allocated once, at its
-//! full capacity, so a put never reallocates while holding the lock. The
-//! mutex and its state fit in one cache line ([`OneCacheLine`]). And a
-//! blocking `put` or `get` that finds the queue full or empty looks again a
-//! few times, after pauses of a few hundred nanoseconds at most, before it
-//! sleeps ([`pause_before_looking_again`] says why and what it measured).
+//! The student version keeps everything under one mutex. That is simple
+//! and correct, but every put and every get then takes the same lock, so
+//! with a producer and a consumer on different CPUs the lock's cache line
+//! travels between them on every item, and they often find it taken.
+//!
+//! This queue gives each end its own lock, as in the classic "two-lock"
+//! queue. Putters take only the put end's lock; it guards the count of
+//! items put so far. Getters take only the take end's lock; it guards the
+//! count of items taken so far. The items sit in a ring of `capacity`
+//! slots: item number `n` goes to slot `n % capacity`. A putter writes the
+//! slot after the last item put, a getter reads the slot of the oldest
+//! item, and the counts make sure these are never the same slot at the
+//! same time. Each slot is a small mutex of its own (so no `unsafe` code
+//! is needed), but it is never contended: a getter only looks at a slot
+//! after the putter that filled it has let go of it, and the other way
+//! round.
+//!
+//! # What the published counts are for
+//!
+//! Each end publishes its count in an atomic after every item: how many
+//! items were put (and how many taken) is what the *other* end needs to
+//! know whether there is room (or an item). The queue holds
+//! `items_put - items_taken` items. Each end also remembers the last count
+//! it read from the other end. A putter that remembers 10 items taken and
+//! has put 20 into 64 slots knows there is room without reading the
+//! getters' count: it can only have grown. Only when the remembered count
+//! says "full" (or "empty", for a getter) does an end read the other end's
+//! count again. With a busy queue the ends then rarely touch each other's
+//! cache lines, which is where the speed comes from.
+//!
+//! # Where wake-ups could be lost, and why they are not
+//!
+//! A getter that finds the queue empty sleeps on `item_added`, which
+//! belongs to the take end's lock; a putter, which does not hold that
+//! lock, must wake it. Two things could go wrong:
+//!
+//! 1. The putter only notifies when a getter may be asleep, which it
+//!    learns from `waiting_getters`. A getter adds itself there *before*
+//!    it looks for an item the last time, and a putter publishes its item
+//!    *before* it reads `waiting_getters`; both use `SeqCst`, which puts
+//!    all four accesses in one order. So either the getter's last look
+//!    sees the item, or the putter sees the getter and notifies.
+//! 2. The getter could be between its last look and its wait when the
+//!    notify comes, and miss it. So the putter takes (and at once drops)
+//!    the take end's lock before notifying: the getter holds that lock
+//!    from its last look until the wait releases it, so the notify can
+//!    only come once the getter is really waiting.
+//!
+//! Putters waiting for room (`room_freed`, on the put end's lock) are
+//! woken by getters the same way round. `close` sets the closed mark while
+//! holding the put end's lock, so no put can slip in an item after a getter
+//! has seen the mark; a getter reads the mark *before* it looks for an
+//! item, so "closed, and then nothing there" really means nothing will
+//! ever come. `close` then takes each end's lock in turn and wakes every
+//! waiter. `join` uses the same announce-then-look pattern with its own
+//! lock for the count of unfinished tasks.
+//!
+//! # Other speed-ups
+//!
+//! Notifies are sent after the lock is released, so the woken thread does
+//! not wake only to block on the lock its notifier still holds. Data that
+//! one side writes on every item and data that the other side reads sit on
+//! different cache lines ([`OneCacheLine`]). And a blocking `put` or `get`
+//! that finds the queue full or empty looks again a few times, after pauses
+//! of a few hundred nanoseconds at most, before it sleeps
+//! ([`pause_before_looking_again`] says why and what it measured).
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use labsync::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::SeqCst};
 use labsync::sync::{Condvar, Mutex, MutexGuard};
 
 use crate::ignore_poison;
@@ -184,40 +232,116 @@ impl std::error::Error for TaskDoneError {}
 /// producers and consumers.
 #[derive(Debug)]
 pub struct BoundedQueue<T> {
-    state: OneCacheLine<Mutex<QueueState<T>>>,
-    /// Getters wait here for an item (or the close).
+    /// The put end: the lock putters hold, and what they publish.
+    put_end: OneCacheLine<PutEnd>,
+    /// The take end: the lock getters hold, and what they publish.
+    take_end: OneCacheLine<TakeEnd>,
+    /// Item number `n` lives in slot `n % capacity` until it is taken.
+    slots: Box<[OneCacheLine<Mutex<Option<T>>>]>,
+    /// What both ends read on every item but write only rarely.
+    rarely_written: OneCacheLine<RarelyWritten>,
+    /// Getters wait here (holding the take end's lock) for an item or the
+    /// close.
     item_added: Condvar,
-    /// Putters wait here for room (or the close).
-    space_freed: Condvar,
-    /// `join` waits here for the unfinished count to reach zero.
-    all_tasks_done: Condvar,
+    /// Putters wait here (holding the put end's lock) for room or the
+    /// close.
+    room_freed: Condvar,
+    /// The bookkeeping of `task_done` and `join`.
+    tasks: OneCacheLine<Tasks>,
     capacity: usize,
 }
 
 #[derive(Debug)]
-struct QueueState<T> {
-    items: VecDeque<T>,
-    closed: bool,
-    /// Items put and not yet marked done with `task_done`.
-    unfinished_tasks: usize,
-    /// Threads inside a wait on `item_added`.
-    waiting_getters: u32,
-    /// Threads inside a wait on `space_freed`.
-    waiting_putters: u32,
-    /// Threads inside a wait on `all_tasks_done`.
-    waiting_joiners: u32,
+struct PutEnd {
+    lock: Mutex<PutSide>,
+    /// `PutSide::items_put`, for the getters to read without the lock.
+    items_put: AtomicUsize,
+}
+
+/// What the put end's lock guards.
+#[derive(Debug)]
+struct PutSide {
+    /// Items put since the queue was made (wrapping; only differences of
+    /// two counts are used).
+    items_put: usize,
+    /// The getters' `items_taken`, as last read; never more than the real
+    /// count, so it can only make the queue look fuller than it is.
+    items_taken_seen: usize,
+}
+
+#[derive(Debug)]
+struct TakeEnd {
+    lock: Mutex<TakeSide>,
+    /// `TakeSide::items_taken`, for the putters to read without the lock.
+    items_taken: AtomicUsize,
+}
+
+/// What the take end's lock guards.
+#[derive(Debug)]
+struct TakeSide {
+    /// Items taken since the queue was made (wrapping).
+    items_taken: usize,
+    /// The putters' `items_put`, as last read; never more than the real
+    /// count, so it can only make the queue look emptier than it is.
+    items_put_seen: usize,
+}
+
+#[derive(Debug)]
+struct RarelyWritten {
+    /// Set once, by `close`, while it holds the put end's lock.
+    closed: AtomicBool,
+    /// Getters that have announced they are about to wait on `item_added`.
+    waiting_getters: AtomicU32,
+    /// Putters that have announced they are about to wait on `room_freed`.
+    waiting_putters: AtomicU32,
+}
+
+#[derive(Debug)]
+struct Tasks {
+    /// Items put and not yet marked done with `task_done`. Counted before
+    /// the item is published, so `task_done` can never see the item before
+    /// its count.
+    unfinished: AtomicUsize,
+    /// Threads that have announced they are about to wait in `join`.
+    waiting_joiners: AtomicU32,
+    /// `join` holds this lock from its last look at `unfinished` until it
+    /// waits; `task_done` takes it before notifying.
+    lock: Mutex<()>,
+    all_tasks_done: Condvar,
 }
 
 /// A value that starts on a cache line of its own.
 ///
-/// The queue's mutex and the state it guards (buffer pointer, head, length,
-/// counters: 61 bytes with the waiter counts as `u32`) then share exactly
-/// one 64-byte line. With producers and consumers on different CPUs that
-/// line moves between them on nearly every put and get; one line instead of
-/// two per move measured 15-60% more items per second on two cores.
+/// A putter writes its end's lock and count on every item, a getter its
+/// own, and each slot is written by one side and then the other. Were two
+/// of these on one 64-byte line, every write by one side would take the
+/// line away from the other side, although they share no data ("false
+/// sharing").
 #[derive(Debug)]
 #[repr(align(64))]
 struct OneCacheLine<T>(T);
+
+/// A thread's announcement that it may be about to wait: it adds one to a
+/// waiter count while it lives and takes it back when dropped.
+///
+/// It must be made *before* the waiting thread looks at the queue for the
+/// last time (see the module documentation), and may outlive the wait by a
+/// little: a notifier that sees a waiter that is no longer waiting only
+/// sends a notify nobody needs.
+struct Announcement<'count>(&'count AtomicU32);
+
+impl<'count> Announcement<'count> {
+    fn new(waiter_count: &'count AtomicU32) -> Announcement<'count> {
+        waiter_count.fetch_add(1, SeqCst);
+        Announcement(waiter_count)
+    }
+}
+
+impl Drop for Announcement<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, SeqCst);
+    }
+}
 
 /// What a wait with a deadline found.
 enum Waited<Guard> {
@@ -239,17 +363,36 @@ impl<T> BoundedQueue<T> {
             "BoundedQueue::new(0): a queue needs room for at least one item"
         );
         BoundedQueue {
-            state: OneCacheLine(Mutex::new(QueueState {
-                items: VecDeque::with_capacity(capacity),
-                closed: false,
-                unfinished_tasks: 0,
-                waiting_getters: 0,
-                waiting_putters: 0,
-                waiting_joiners: 0,
-            })),
+            put_end: OneCacheLine(PutEnd {
+                lock: Mutex::new(PutSide {
+                    items_put: 0,
+                    items_taken_seen: 0,
+                }),
+                items_put: AtomicUsize::new(0),
+            }),
+            take_end: OneCacheLine(TakeEnd {
+                lock: Mutex::new(TakeSide {
+                    items_taken: 0,
+                    items_put_seen: 0,
+                }),
+                items_taken: AtomicUsize::new(0),
+            }),
+            slots: (0..capacity)
+                .map(|_| OneCacheLine(Mutex::new(None)))
+                .collect(),
+            rarely_written: OneCacheLine(RarelyWritten {
+                closed: AtomicBool::new(false),
+                waiting_getters: AtomicU32::new(0),
+                waiting_putters: AtomicU32::new(0),
+            }),
             item_added: Condvar::new(),
-            space_freed: Condvar::new(),
-            all_tasks_done: Condvar::new(),
+            room_freed: Condvar::new(),
+            tasks: OneCacheLine(Tasks {
+                unfinished: AtomicUsize::new(0),
+                waiting_joiners: AtomicU32::new(0),
+                lock: Mutex::new(()),
+                all_tasks_done: Condvar::new(),
+            }),
             capacity,
         }
     }
@@ -262,143 +405,60 @@ impl<T> BoundedQueue<T> {
     /// Puts `item` at the back, waiting while the queue is full; gives the
     /// item back in `Err(Closed(item))` if the queue is (or gets) closed.
     pub fn put(&self, item: T) -> Result<(), Closed<T>> {
-        let mut state = self.lock();
-        let mut looks = 0;
-        loop {
-            if state.closed {
-                return Err(Closed(item));
-            }
-            if state.items.len() < self.capacity {
-                self.push_and_unlock(state, item);
-                return Ok(());
-            }
-            if looks < LOOKS_BEFORE_SLEEPING {
-                drop(state);
-                pause_before_looking_again(looks);
-                looks += 1;
-                state = self.lock();
-                continue;
-            }
-            state.waiting_putters += 1;
-            state = ignore_poison(self.space_freed.wait(state));
-            state.waiting_putters -= 1;
+        match self.put_before(item, None) {
+            Ok(()) => Ok(()),
+            Err(PutTimeoutError::Closed(item)) => Err(Closed(item)),
+            Err(PutTimeoutError::Timeout(_)) => unreachable!("a put without deadline timed out"),
         }
     }
 
     /// Puts `item` if there is room right now; never waits.
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
-        let state = self.lock();
-        if state.closed {
-            return Err(TryPutError::Closed(item));
-        }
-        if state.items.len() >= self.capacity {
-            return Err(TryPutError::Full(item));
-        }
-        self.push_and_unlock(state, item);
+        let mut put_side = self.lock_put_end();
+        self.put_holding_lock(&mut put_side, item)?;
+        drop(put_side);
+        self.wake_a_getter_if_any_waits();
         Ok(())
     }
 
     /// Like [`BoundedQueue::put`], but gives up (with the item) once
     /// `timeout` has passed and the queue is still full.
     pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutTimeoutError<T>> {
-        let deadline = Instant::now().checked_add(timeout);
-        let mut state = self.lock();
-        loop {
-            // Room is looked at before the clock: a putter woken by a get at
-            // the moment its timeout runs out takes the room rather than
-            // leave it, and the notify it consumed, unused.
-            if state.closed {
-                return Err(PutTimeoutError::Closed(item));
-            }
-            if state.items.len() < self.capacity {
-                self.push_and_unlock(state, item);
-                return Ok(());
-            }
-            state.waiting_putters += 1;
-            let waited = wait_until(&self.space_freed, state, deadline);
-            match waited {
-                Waited::Woken(guard) => {
-                    state = guard;
-                    state.waiting_putters -= 1;
-                }
-                Waited::DeadlinePassed(mut guard) => {
-                    guard.waiting_putters -= 1;
-                    return Err(PutTimeoutError::Timeout(item));
-                }
-            }
-        }
+        self.put_before(item, Instant::now().checked_add(timeout))
     }
 
     /// Takes the item at the front, waiting while the queue is empty and
     /// open; `None` once the queue is closed and empty.
     pub fn get(&self) -> Option<T> {
-        let mut state = self.lock();
-        let mut looks = 0;
-        loop {
-            if let Some(item) = state.items.pop_front() {
-                self.after_pop_unlock(state);
-                return Some(item);
-            }
-            if state.closed {
-                return None;
-            }
-            if looks < LOOKS_BEFORE_SLEEPING {
-                drop(state);
-                pause_before_looking_again(looks);
-                looks += 1;
-                state = self.lock();
-                continue;
-            }
-            state.waiting_getters += 1;
-            state = ignore_poison(self.item_added.wait(state));
-            state.waiting_getters -= 1;
+        match self.get_before(None) {
+            Ok(item) => Some(item),
+            Err(GetTimeoutError::Closed) => None,
+            Err(GetTimeoutError::Timeout) => unreachable!("a get without deadline timed out"),
         }
     }
 
     /// Takes the item at the front if there is one; never waits.
     pub fn try_get(&self) -> Result<T, TryGetError> {
-        let mut state = self.lock();
-        if let Some(item) = state.items.pop_front() {
-            self.after_pop_unlock(state);
-            return Ok(item);
-        }
-        Err(if state.closed {
-            TryGetError::Closed
-        } else {
-            TryGetError::Empty
-        })
+        let mut take_side = self.lock_take_end();
+        let item = self.take_holding_lock(&mut take_side)?;
+        drop(take_side);
+        self.wake_a_putter_if_any_waits();
+        Ok(item)
     }
 
     /// Like [`BoundedQueue::get`], but gives up once `timeout` has passed
     /// and no item came.
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetTimeoutError> {
-        let deadline = Instant::now().checked_add(timeout);
-        let mut state = self.lock();
-        loop {
-            if let Some(item) = state.items.pop_front() {
-                self.after_pop_unlock(state);
-                return Ok(item);
-            }
-            if state.closed {
-                return Err(GetTimeoutError::Closed);
-            }
-            state.waiting_getters += 1;
-            match wait_until(&self.item_added, state, deadline) {
-                Waited::Woken(guard) => {
-                    state = guard;
-                    state.waiting_getters -= 1;
-                }
-                Waited::DeadlinePassed(mut guard) => {
-                    guard.waiting_getters -= 1;
-                    return Err(GetTimeoutError::Timeout);
-                }
-            }
-        }
+        self.get_before(Instant::now().checked_add(timeout))
     }
 
     /// How many items are in the queue right now.
     pub fn len(&self) -> usize {
-        self.lock().items.len()
+        // Both locks, always in this order (nothing else ever holds both),
+        // so that neither count moves while the two are read.
+        let put_side = self.lock_put_end();
+        let take_side = self.lock_take_end();
+        put_side.items_put.wrapping_sub(take_side.items_taken)
     }
 
     /// Whether the queue holds no item right now.
@@ -409,37 +469,37 @@ impl<T> BoundedQueue<T> {
     /// Closes the queue: puts fail from now on, getters take what is left
     /// and then get `None`. Every blocked putter and getter wakes up.
     pub fn close(&self) {
-        let mut state = self.lock();
-        state.closed = true;
-        let wake_getters = state.waiting_getters > 0;
-        let wake_putters = state.waiting_putters > 0;
-        drop(state);
-        // Every waiter must learn about the close, not just one.
-        if wake_getters {
-            self.item_added.notify_all();
-        }
-        if wake_putters {
-            self.space_freed.notify_all();
-        }
+        let put_side = self.lock_put_end();
+        self.rarely_written.0.closed.store(true, SeqCst);
+        drop(put_side);
+        // Every waiter must learn about the close, not just one. Putters
+        // look at the mark under the lock just released, so each one is
+        // either waiting already or will see the mark. A getter may be
+        // between its last look and its wait: taking its lock waits until
+        // it is in the wait.
+        self.room_freed.notify_all();
+        drop(self.lock_take_end());
+        self.item_added.notify_all();
     }
 
     /// Whether [`BoundedQueue::close`] has been called.
     pub fn is_closed(&self) -> bool {
-        self.lock().closed
+        self.rarely_written.0.closed.load(SeqCst)
     }
 
     /// Marks one item taken from the queue as fully handled; wakes every
     /// thread in [`BoundedQueue::join`] when no item is left unfinished.
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
-        let mut state = self.lock();
-        if state.unfinished_tasks == 0 {
-            return Err(TaskDoneError);
-        }
-        state.unfinished_tasks -= 1;
-        let wake_joiners = state.unfinished_tasks == 0 && state.waiting_joiners > 0;
-        drop(state);
-        if wake_joiners {
-            self.all_tasks_done.notify_all();
+        let tasks = &self.tasks.0;
+        let unfinished_before = tasks
+            .unfinished
+            .fetch_update(SeqCst, SeqCst, |unfinished| unfinished.checked_sub(1))
+            .map_err(|_| TaskDoneError)?;
+        if unfinished_before == 1 && tasks.waiting_joiners.load(SeqCst) > 0 {
+            // As for getters: a joiner holds this lock from its last look
+            // until it waits.
+            drop(ignore_poison(tasks.lock.lock()));
+            tasks.all_tasks_done.notify_all();
         }
         Ok(())
     }
@@ -447,40 +507,162 @@ impl<T> BoundedQueue<T> {
     /// Waits until every item ever put has been marked done with
     /// [`BoundedQueue::task_done`].
     pub fn join(&self) {
-        let mut state = self.lock();
-        while state.unfinished_tasks > 0 {
-            state.waiting_joiners += 1;
-            state = ignore_poison(self.all_tasks_done.wait(state));
-            state.waiting_joiners -= 1;
+        let tasks = &self.tasks.0;
+        if tasks.unfinished.load(SeqCst) == 0 {
+            return;
+        }
+        let mut guard = ignore_poison(tasks.lock.lock());
+        let _announcement = Announcement::new(&tasks.waiting_joiners);
+        while tasks.unfinished.load(SeqCst) > 0 {
+            guard = ignore_poison(tasks.all_tasks_done.wait(guard));
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, QueueState<T>> {
-        ignore_poison(self.state.0.lock())
+    fn lock_put_end(&self) -> MutexGuard<'_, PutSide> {
+        ignore_poison(self.put_end.0.lock.lock())
     }
 
-    /// Adds an item (counting it as an unfinished task, in the same
-    /// critical section, so `task_done` can never see the item before its
-    /// count), unlocks, and wakes a getter if one may be asleep.
-    fn push_and_unlock(&self, mut state: MutexGuard<'_, QueueState<T>>, item: T) {
-        state.items.push_back(item);
-        state.unfinished_tasks += 1;
-        let wake_getter = state.waiting_getters > 0;
-        drop(state);
-        // One new item can feed one getter.
-        if wake_getter {
+    fn lock_take_end(&self) -> MutexGuard<'_, TakeSide> {
+        ignore_poison(self.take_end.0.lock.lock())
+    }
+
+    /// `put` and `put_timeout` (`deadline` `None`: wait as long as it
+    /// takes).
+    fn put_before(&self, item: T, deadline: Option<Instant>) -> Result<(), PutTimeoutError<T>> {
+        let mut item = item;
+        let mut put_side = self.lock_put_end();
+        let mut looks = 0;
+        let mut announcement = None;
+        loop {
+            // Room is looked at before the clock: a putter woken by a get
+            // at the moment its timeout runs out takes the room rather than
+            // leave it, and the notify it consumed, unused.
+            match self.put_holding_lock(&mut put_side, item) {
+                Ok(()) => {
+                    drop(put_side);
+                    self.wake_a_getter_if_any_waits();
+                    return Ok(());
+                }
+                Err(TryPutError::Closed(item)) => return Err(PutTimeoutError::Closed(item)),
+                Err(TryPutError::Full(not_put)) => item = not_put,
+            }
+            if looks < LOOKS_BEFORE_SLEEPING {
+                drop(put_side);
+                pause_before_looking_again(looks);
+                looks += 1;
+                put_side = self.lock_put_end();
+            } else if announcement.is_none() {
+                // Announce first, then look once more before waiting.
+                announcement = Some(Announcement::new(&self.rarely_written.0.waiting_putters));
+            } else {
+                match wait_until(&self.room_freed, put_side, deadline) {
+                    Waited::Woken(guard) => put_side = guard,
+                    Waited::DeadlinePassed(_) => return Err(PutTimeoutError::Timeout(item)),
+                }
+            }
+        }
+    }
+
+    /// `get` and `get_timeout` (`deadline` `None`: wait as long as it
+    /// takes).
+    fn get_before(&self, deadline: Option<Instant>) -> Result<T, GetTimeoutError> {
+        let mut take_side = self.lock_take_end();
+        let mut looks = 0;
+        let mut announcement = None;
+        loop {
+            match self.take_holding_lock(&mut take_side) {
+                Ok(item) => {
+                    drop(take_side);
+                    self.wake_a_putter_if_any_waits();
+                    return Ok(item);
+                }
+                Err(TryGetError::Closed) => return Err(GetTimeoutError::Closed),
+                Err(TryGetError::Empty) => {}
+            }
+            if looks < LOOKS_BEFORE_SLEEPING {
+                drop(take_side);
+                pause_before_looking_again(looks);
+                looks += 1;
+                take_side = self.lock_take_end();
+            } else if announcement.is_none() {
+                // Announce first, then look once more before waiting.
+                announcement = Some(Announcement::new(&self.rarely_written.0.waiting_getters));
+            } else {
+                match wait_until(&self.item_added, take_side, deadline) {
+                    Waited::Woken(guard) => take_side = guard,
+                    Waited::DeadlinePassed(_) => return Err(GetTimeoutError::Timeout),
+                }
+            }
+        }
+    }
+
+    /// Puts `item` into the next slot if the queue is open and has room,
+    /// and publishes it; the caller then unlocks and wakes a getter.
+    fn put_holding_lock(&self, put_side: &mut PutSide, item: T) -> Result<(), TryPutError<T>> {
+        if self.is_closed() {
+            return Err(TryPutError::Closed(item));
+        }
+        let full = |put_side: &PutSide| {
+            put_side.items_put.wrapping_sub(put_side.items_taken_seen) >= self.capacity
+        };
+        if full(put_side) {
+            put_side.items_taken_seen = self.take_end.0.items_taken.load(SeqCst);
+            if full(put_side) {
+                return Err(TryPutError::Full(item));
+            }
+        }
+        let slot = &self.slots[put_side.items_put % self.capacity].0;
+        *ignore_poison(slot.lock()) = Some(item);
+        self.tasks.0.unfinished.fetch_add(1, SeqCst);
+        put_side.items_put = put_side.items_put.wrapping_add(1);
+        self.put_end.0.items_put.store(put_side.items_put, SeqCst);
+        Ok(())
+    }
+
+    /// Takes the oldest item if there is one, and publishes that its slot
+    /// is free; the caller then unlocks and wakes a putter.
+    fn take_holding_lock(&self, take_side: &mut TakeSide) -> Result<T, TryGetError> {
+        // The mark is read before looking for an item: once it is set no
+        // item can be added, so "closed, then nothing there" is final.
+        let closed = self.is_closed();
+        if take_side.items_taken == take_side.items_put_seen {
+            take_side.items_put_seen = self.put_end.0.items_put.load(SeqCst);
+            if take_side.items_taken == take_side.items_put_seen {
+                return Err(if closed {
+                    TryGetError::Closed
+                } else {
+                    TryGetError::Empty
+                });
+            }
+        }
+        let slot = &self.slots[take_side.items_taken % self.capacity].0;
+        let item = ignore_poison(slot.lock())
+            .take()
+            .expect("a slot below items_put holds its item");
+        take_side.items_taken = take_side.items_taken.wrapping_add(1);
+        self.take_end
+            .0
+            .items_taken
+            .store(take_side.items_taken, SeqCst);
+        Ok(item)
+    }
+
+    /// After an item was published: wakes one getter if one may be asleep.
+    fn wake_a_getter_if_any_waits(&self) {
+        if self.rarely_written.0.waiting_getters.load(SeqCst) > 0 {
+            // Waits until an announced getter is really in its wait (see
+            // the module documentation). One new item can feed one getter.
+            drop(self.lock_take_end());
             self.item_added.notify_one();
         }
     }
 
-    /// Unlocks after an item was taken, and wakes a putter if one may be
-    /// asleep.
-    fn after_pop_unlock(&self, state: MutexGuard<'_, QueueState<T>>) {
-        let wake_putter = state.waiting_putters > 0;
-        drop(state);
-        // One free slot can take one putter's item.
-        if wake_putter {
-            self.space_freed.notify_one();
+    /// After an item was taken: wakes one putter if one may be asleep.
+    fn wake_a_putter_if_any_waits(&self) {
+        if self.rarely_written.0.waiting_putters.load(SeqCst) > 0 {
+            // One free slot can take one putter's item.
+            drop(self.lock_put_end());
+            self.room_freed.notify_one();
         }
     }
 }
@@ -532,11 +714,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_lock_and_its_state_fit_in_one_cache_line() {
-        assert!(std::mem::size_of::<Mutex<QueueState<u64>>>() <= 64);
-        assert_eq!(
-            std::mem::align_of::<OneCacheLine<Mutex<QueueState<u64>>>>(),
-            64
-        );
+    fn each_slot_and_each_end_has_a_cache_line_of_its_own() {
+        assert_eq!(std::mem::size_of::<OneCacheLine<Mutex<Option<u64>>>>(), 64);
+        assert!(std::mem::size_of::<OneCacheLine<PutEnd>>() <= 64);
+        assert!(std::mem::size_of::<OneCacheLine<TakeEnd>>() <= 64);
     }
 }
