@@ -1,5 +1,6 @@
-//! Exercises 1 and 2: a bounded, closable, joinable queue, built from two
-//! mutexes (one for each end) and condition variables.
+//! Exercises 1 and 2: a bounded, closable, joinable queue, built from
+//! mutexes (one for each end of the queue, one for each slot) and condition
+//! variables.
 //!
 //! # From one lock to two
 //!
@@ -9,29 +10,25 @@
 //! travels between them on every item, and they often find it taken.
 //!
 //! This queue gives each end its own lock, as in the classic "two-lock"
-//! queue. Putters take only the put end's lock; it guards the count of
-//! items put so far. Getters take only the take end's lock; it guards the
-//! count of items taken so far. The items sit in a ring of `capacity`
-//! slots: item number `n` goes to slot `n % capacity`. A putter writes the
-//! slot after the last item put, a getter reads the slot of the oldest
-//! item, and the counts make sure these are never the same slot at the
-//! same time. Each slot is a small mutex of its own (so no `unsafe` code
-//! is needed), but it is never contended: a getter only looks at a slot
-//! after the putter that filled it has let go of it, and the other way
-//! round.
+//! queue. The items sit in a ring of `capacity` slots: item number `n` goes
+//! to slot `n % capacity`. Putters take only the put end's lock, which
+//! guards how many items were put so far (so, which slot is next to fill);
+//! getters take only the take end's lock, which guards how many were taken
+//! (which slot holds the oldest item). Each slot is a small mutex of its
+//! own around an `Option`, so no `unsafe` code is needed.
 //!
-//! # What the published counts are for
+//! # How an end knows there is room, or an item, without a shared count
 //!
-//! Each end publishes its count in an atomic after every item: how many
-//! items were put (and how many taken) is what the *other* end needs to
-//! know whether there is room (or an item). The queue holds
-//! `items_put - items_taken` items. Each end also remembers the last count
-//! it read from the other end. A putter that remembers 10 items taken and
-//! has put 20 into 64 slots knows there is room without reading the
-//! getters' count: it can only have grown. Only when the remembered count
-//! says "full" (or "empty", for a getter) does an end read the other end's
-//! count again. With a busy queue the ends then rarely touch each other's
-//! cache lines, which is where the speed comes from.
+//! The slots say it themselves. Slot `n % capacity` is the next one to fill
+//! only after item `n - capacity`, which used it before, was put there; so
+//! if the putter finds that slot still full, the queue holds `capacity`
+//! items and is full, and if it finds the slot empty, there is room. The
+//! other way round, a getter that finds the oldest item's slot empty knows
+//! that item has not been put yet: the queue is empty. So a put and a get
+//! touch only their own end and one slot, never a counter that the other
+//! side writes too; with a busy queue, the only cache line that travels
+//! between producer and consumer is the slot's, which is where the speed
+//! comes from. (`len` takes both ends' locks and subtracts the counts.)
 //!
 //! # Where wake-ups could be lost, and why they are not
 //!
@@ -40,11 +37,13 @@
 //! lock, must wake it. Two things could go wrong:
 //!
 //! 1. The putter only notifies when a getter may be asleep, which it
-//!    learns from `waiting_getters`. A getter adds itself there *before*
-//!    it looks for an item the last time, and a putter publishes its item
-//!    *before* it reads `waiting_getters`; both use `SeqCst`, which puts
-//!    all four accesses in one order. So either the getter's last look
-//!    sees the item, or the putter sees the getter and notifies.
+//!    learns from `waiting_getters` after it filled a slot. A getter that
+//!    is about to sleep adds itself there *while it holds the empty slot's
+//!    lock*, and the next item can only go into that very slot. So either
+//!    the putter filled the slot before the getter locked it (the getter
+//!    sees the item and does not sleep), or it filled the slot after the
+//!    getter let go of it, and then the getter's announcement happened
+//!    before the putter reads `waiting_getters`: it sees the getter.
 //! 2. The getter could be between its last look and its wait when the
 //!    notify comes, and miss it. So the putter takes (and at once drops)
 //!    the take end's lock before notifying: the getter holds that lock
@@ -52,19 +51,20 @@
 //!    only come once the getter is really waiting.
 //!
 //! Putters waiting for room (`room_freed`, on the put end's lock) are
-//! woken by getters the same way round. `close` sets the closed mark while
-//! holding the put end's lock, so no put can slip in an item after a getter
-//! has seen the mark; a getter reads the mark *before* it looks for an
-//! item, so "closed, and then nothing there" really means nothing will
-//! ever come. `close` then takes each end's lock in turn and wakes every
-//! waiter. `join` uses the same announce-then-look pattern with its own
-//! lock for the count of unfinished tasks.
+//! woken by getters the same way round, announcing themselves while they
+//! hold the full slot that the next get will empty. `close` sets the
+//! closed mark while holding the put end's lock, so no put can slip in an
+//! item after a getter has seen the mark; a getter reads the mark *before*
+//! it looks for an item, so "closed, and then nothing there" really means
+//! nothing will ever come. `close` then takes each end's lock in turn and
+//! wakes every waiter. `join` announces itself the same way, under its own
+//! lock, to wait for the count of unfinished tasks to reach zero.
 //!
 //! # Other speed-ups
 //!
 //! Notifies are sent after the lock is released, so the woken thread does
 //! not wake only to block on the lock its notifier still holds. Data that
-//! one side writes on every item and data that the other side reads sit on
+//! one side writes on every item and data that the other side uses sit on
 //! different cache lines ([`OneCacheLine`]). And a blocking `put` or `get`
 //! that finds the queue full or empty looks again a few times, after pauses
 //! of a few hundred nanoseconds at most, before it sleeps
@@ -232,10 +232,10 @@ impl std::error::Error for TaskDoneError {}
 /// producers and consumers.
 #[derive(Debug)]
 pub struct BoundedQueue<T> {
-    /// The put end: the lock putters hold, and what they publish.
-    put_end: OneCacheLine<PutEnd>,
-    /// The take end: the lock getters hold, and what they publish.
-    take_end: OneCacheLine<TakeEnd>,
+    /// The put end's lock: putters hold it while they put.
+    put_end: OneCacheLine<Mutex<PutSide>>,
+    /// The take end's lock: getters hold it while they take.
+    take_end: OneCacheLine<Mutex<TakeSide>>,
     /// Item number `n` lives in slot `n % capacity` until it is taken.
     slots: Box<[OneCacheLine<Mutex<Option<T>>>]>,
     /// What both ends read on every item but write only rarely.
@@ -251,29 +251,12 @@ pub struct BoundedQueue<T> {
     capacity: usize,
 }
 
-#[derive(Debug)]
-struct PutEnd {
-    lock: Mutex<PutSide>,
-    /// `PutSide::items_put`, for the getters to read without the lock.
-    items_put: AtomicUsize,
-}
-
 /// What the put end's lock guards.
 #[derive(Debug)]
 struct PutSide {
-    /// Items put since the queue was made (wrapping; only differences of
-    /// two counts are used).
+    /// Items put since the queue was made (wrapping; only the difference
+    /// with `TakeSide::items_taken` is used).
     items_put: usize,
-    /// The getters' `items_taken`, as last read; never more than the real
-    /// count, so it can only make the queue look fuller than it is.
-    items_taken_seen: usize,
-}
-
-#[derive(Debug)]
-struct TakeEnd {
-    lock: Mutex<TakeSide>,
-    /// `TakeSide::items_taken`, for the putters to read without the lock.
-    items_taken: AtomicUsize,
 }
 
 /// What the take end's lock guards.
@@ -281,9 +264,6 @@ struct TakeEnd {
 struct TakeSide {
     /// Items taken since the queue was made (wrapping).
     items_taken: usize,
-    /// The putters' `items_put`, as last read; never more than the real
-    /// count, so it can only make the queue look emptier than it is.
-    items_put_seen: usize,
 }
 
 #[derive(Debug)]
@@ -312,11 +292,10 @@ struct Tasks {
 
 /// A value that starts on a cache line of its own.
 ///
-/// A putter writes its end's lock and count on every item, a getter its
-/// own, and each slot is written by one side and then the other. Were two
-/// of these on one 64-byte line, every write by one side would take the
-/// line away from the other side, although they share no data ("false
-/// sharing").
+/// A putter writes its end's lock on every item, a getter its own, and
+/// each slot is written by one side and then the other. Were two of these
+/// on one 64-byte line, every write by one side would take the line away
+/// from the other side, although they share no data ("false sharing").
 #[derive(Debug)]
 #[repr(align(64))]
 struct OneCacheLine<T>(T);
@@ -324,9 +303,9 @@ struct OneCacheLine<T>(T);
 /// A thread's announcement that it may be about to wait: it adds one to a
 /// waiter count while it lives and takes it back when dropped.
 ///
-/// It must be made *before* the waiting thread looks at the queue for the
-/// last time (see the module documentation), and may outlive the wait by a
-/// little: a notifier that sees a waiter that is no longer waiting only
+/// It must be made while the waiting thread holds the lock that the
+/// thread that will wake it takes first (see the module documentation),
+/// and may outlive the wait by a little: a notifier that sees a waiter that is no longer waiting only
 /// sends a notify nobody needs.
 struct Announcement<'count>(&'count AtomicU32);
 
@@ -363,20 +342,8 @@ impl<T> BoundedQueue<T> {
             "BoundedQueue::new(0): a queue needs room for at least one item"
         );
         BoundedQueue {
-            put_end: OneCacheLine(PutEnd {
-                lock: Mutex::new(PutSide {
-                    items_put: 0,
-                    items_taken_seen: 0,
-                }),
-                items_put: AtomicUsize::new(0),
-            }),
-            take_end: OneCacheLine(TakeEnd {
-                lock: Mutex::new(TakeSide {
-                    items_taken: 0,
-                    items_put_seen: 0,
-                }),
-                items_taken: AtomicUsize::new(0),
-            }),
+            put_end: OneCacheLine(Mutex::new(PutSide { items_put: 0 })),
+            take_end: OneCacheLine(Mutex::new(TakeSide { items_taken: 0 })),
             slots: (0..capacity)
                 .map(|_| OneCacheLine(Mutex::new(None)))
                 .collect(),
@@ -415,7 +382,7 @@ impl<T> BoundedQueue<T> {
     /// Puts `item` if there is room right now; never waits.
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
         let mut put_side = self.lock_put_end();
-        self.put_holding_lock(&mut put_side, item)?;
+        self.put_holding_lock(&mut put_side, item, None)?;
         drop(put_side);
         self.wake_a_getter_if_any_waits();
         Ok(())
@@ -440,7 +407,7 @@ impl<T> BoundedQueue<T> {
     /// Takes the item at the front if there is one; never waits.
     pub fn try_get(&self) -> Result<T, TryGetError> {
         let mut take_side = self.lock_take_end();
-        let item = self.take_holding_lock(&mut take_side)?;
+        let item = self.take_holding_lock(&mut take_side, None)?;
         drop(take_side);
         self.wake_a_putter_if_any_waits();
         Ok(item)
@@ -519,11 +486,11 @@ impl<T> BoundedQueue<T> {
     }
 
     fn lock_put_end(&self) -> MutexGuard<'_, PutSide> {
-        ignore_poison(self.put_end.0.lock.lock())
+        ignore_poison(self.put_end.0.lock())
     }
 
     fn lock_take_end(&self) -> MutexGuard<'_, TakeSide> {
-        ignore_poison(self.take_end.0.lock.lock())
+        ignore_poison(self.take_end.0.lock())
     }
 
     /// `put` and `put_timeout` (`deadline` `None`: wait as long as it
@@ -537,7 +504,8 @@ impl<T> BoundedQueue<T> {
             // Room is looked at before the clock: a putter woken by a get
             // at the moment its timeout runs out takes the room rather than
             // leave it, and the notify it consumed, unused.
-            match self.put_holding_lock(&mut put_side, item) {
+            let announce = (looks == LOOKS_BEFORE_SLEEPING).then_some(&mut announcement);
+            match self.put_holding_lock(&mut put_side, item, announce) {
                 Ok(()) => {
                     drop(put_side);
                     self.wake_a_getter_if_any_waits();
@@ -551,9 +519,6 @@ impl<T> BoundedQueue<T> {
                 pause_before_looking_again(looks);
                 looks += 1;
                 put_side = self.lock_put_end();
-            } else if announcement.is_none() {
-                // Announce first, then look once more before waiting.
-                announcement = Some(Announcement::new(&self.rarely_written.0.waiting_putters));
             } else {
                 match wait_until(&self.room_freed, put_side, deadline) {
                     Waited::Woken(guard) => put_side = guard,
@@ -570,7 +535,8 @@ impl<T> BoundedQueue<T> {
         let mut looks = 0;
         let mut announcement = None;
         loop {
-            match self.take_holding_lock(&mut take_side) {
+            let announce = (looks == LOOKS_BEFORE_SLEEPING).then_some(&mut announcement);
+            match self.take_holding_lock(&mut take_side, announce) {
                 Ok(item) => {
                     drop(take_side);
                     self.wake_a_putter_if_any_waits();
@@ -584,9 +550,6 @@ impl<T> BoundedQueue<T> {
                 pause_before_looking_again(looks);
                 looks += 1;
                 take_side = self.lock_take_end();
-            } else if announcement.is_none() {
-                // Announce first, then look once more before waiting.
-                announcement = Some(Announcement::new(&self.rarely_written.0.waiting_getters));
             } else {
                 match wait_until(&self.item_added, take_side, deadline) {
                     Waited::Woken(guard) => take_side = guard,
@@ -596,58 +559,73 @@ impl<T> BoundedQueue<T> {
         }
     }
 
-    /// Puts `item` into the next slot if the queue is open and has room,
-    /// and publishes it; the caller then unlocks and wakes a getter.
-    fn put_holding_lock(&self, put_side: &mut PutSide, item: T) -> Result<(), TryPutError<T>> {
+    /// Puts `item` into the next slot if the queue is open and has room;
+    /// the caller then unlocks and wakes a getter. If the queue is full and
+    /// `announcement` is given, announces the caller as a waiting putter
+    /// (once) while it still holds the full slot.
+    fn put_holding_lock<'queue>(
+        &'queue self,
+        put_side: &mut PutSide,
+        item: T,
+        announcement: Option<&mut Option<Announcement<'queue>>>,
+    ) -> Result<(), TryPutError<T>> {
         if self.is_closed() {
             return Err(TryPutError::Closed(item));
         }
-        let full = |put_side: &PutSide| {
-            put_side.items_put.wrapping_sub(put_side.items_taken_seen) >= self.capacity
-        };
-        if full(put_side) {
-            put_side.items_taken_seen = self.take_end.0.items_taken.load(SeqCst);
-            if full(put_side) {
-                return Err(TryPutError::Full(item));
+        let mut slot = self.lock_slot(put_side.items_put);
+        if slot.is_some() {
+            // Item `items_put - capacity` is still there: the queue is full.
+            if let Some(announcement) = announcement {
+                announcement.get_or_insert_with(|| {
+                    Announcement::new(&self.rarely_written.0.waiting_putters)
+                });
             }
+            return Err(TryPutError::Full(item));
         }
-        let slot = &self.slots[put_side.items_put % self.capacity].0;
-        *ignore_poison(slot.lock()) = Some(item);
+        // Counted before a getter can see the item, so that its
+        // `task_done` always finds it counted.
         self.tasks.0.unfinished.fetch_add(1, SeqCst);
+        *slot = Some(item);
         put_side.items_put = put_side.items_put.wrapping_add(1);
-        self.put_end.0.items_put.store(put_side.items_put, SeqCst);
         Ok(())
     }
 
-    /// Takes the oldest item if there is one, and publishes that its slot
-    /// is free; the caller then unlocks and wakes a putter.
-    fn take_holding_lock(&self, take_side: &mut TakeSide) -> Result<T, TryGetError> {
+    /// Takes the oldest item if there is one; the caller then unlocks and
+    /// wakes a putter. If the queue is empty and `announcement` is given,
+    /// announces the caller as a waiting getter (once) while it still holds
+    /// the empty slot.
+    fn take_holding_lock<'queue>(
+        &'queue self,
+        take_side: &mut TakeSide,
+        announcement: Option<&mut Option<Announcement<'queue>>>,
+    ) -> Result<T, TryGetError> {
         // The mark is read before looking for an item: once it is set no
         // item can be added, so "closed, then nothing there" is final.
         let closed = self.is_closed();
-        if take_side.items_taken == take_side.items_put_seen {
-            take_side.items_put_seen = self.put_end.0.items_put.load(SeqCst);
-            if take_side.items_taken == take_side.items_put_seen {
-                return Err(if closed {
-                    TryGetError::Closed
-                } else {
-                    TryGetError::Empty
+        let mut slot = self.lock_slot(take_side.items_taken);
+        let Some(item) = slot.take() else {
+            // Item `items_taken` has not been put yet: the queue is empty.
+            if let Some(announcement) = announcement {
+                announcement.get_or_insert_with(|| {
+                    Announcement::new(&self.rarely_written.0.waiting_getters)
                 });
             }
-        }
-        let slot = &self.slots[take_side.items_taken % self.capacity].0;
-        let item = ignore_poison(slot.lock())
-            .take()
-            .expect("a slot below items_put holds its item");
+            return Err(if closed {
+                TryGetError::Closed
+            } else {
+                TryGetError::Empty
+            });
+        };
         take_side.items_taken = take_side.items_taken.wrapping_add(1);
-        self.take_end
-            .0
-            .items_taken
-            .store(take_side.items_taken, SeqCst);
         Ok(item)
     }
 
-    /// After an item was published: wakes one getter if one may be asleep.
+    /// The slot of item number `item_number`, locked.
+    fn lock_slot(&self, item_number: usize) -> MutexGuard<'_, Option<T>> {
+        ignore_poison(self.slots[item_number % self.capacity].0.lock())
+    }
+
+    /// After an item was put: wakes one getter if one may be asleep.
     fn wake_a_getter_if_any_waits(&self) {
         if self.rarely_written.0.waiting_getters.load(SeqCst) > 0 {
             // Waits until an announced getter is really in its wait (see
@@ -716,7 +694,7 @@ mod tests {
     #[test]
     fn each_slot_and_each_end_has_a_cache_line_of_its_own() {
         assert_eq!(std::mem::size_of::<OneCacheLine<Mutex<Option<u64>>>>(), 64);
-        assert!(std::mem::size_of::<OneCacheLine<PutEnd>>() <= 64);
-        assert!(std::mem::size_of::<OneCacheLine<TakeEnd>>() <= 64);
+        assert_eq!(std::mem::size_of::<OneCacheLine<Mutex<PutSide>>>(), 64);
+        assert_eq!(std::mem::size_of::<OneCacheLine<Mutex<TakeSide>>>(), 64);
     }
 }
