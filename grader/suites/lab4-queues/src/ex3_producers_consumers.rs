@@ -46,7 +46,9 @@ pub mod native {
     use labkit::ConcurrencyProbe;
     use labsync::sync::Mutex;
 
-    use crate::support::native::{PATIENCE, call_graded_with_hint};
+    use crate::support::native::{
+        PATIENCE, SHORT_HANG_LIMIT, call_graded_with_hint, call_graded_with_hint_within,
+    };
 
     /// Which of the two versions a check runs.
     #[derive(Debug, Clone, Copy)]
@@ -87,10 +89,11 @@ pub mod native {
         const ITEMS_EACH: u32 = 5_000;
         const N_CONSUMERS: usize = 3;
         let name = version.name();
-        let per_thread = call_graded_with_hint(
+        let per_thread = call_graded_with_hint_within(
             &format!("{name}(capacity 8, 4 producers x 5000 items, 3 consumers)"),
             "it did not return: a consumer still waits for items (was the queue closed, or \
              every Sender dropped, once the producers were done?)",
+            SHORT_HANG_LIMIT,
             move || {
                 let consumed: Mutex<HashMap<std::thread::ThreadId, Vec<(u32, u32)>>> =
                     Mutex::new(HashMap::new());

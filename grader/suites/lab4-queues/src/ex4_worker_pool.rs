@@ -60,7 +60,10 @@ pub mod native {
     use lab4_queues::{Task, TaskError, TaskResult, evaluate_multiplication, run_worker_pool};
     use labkit::ConcurrencyProbe;
 
-    use crate::support::native::{PATIENCE, call_graded_with_hint, call_graded_within};
+    use crate::support::native::{
+        PATIENCE, SHORT_HANG_LIMIT, call_graded_with_hint, call_graded_with_hint_within,
+        call_graded_within,
+    };
 
     /// Task texts and the answer each must get.
     const VECTORS: &[(&str, Result<u32, TaskError>)] = &[
@@ -271,11 +274,12 @@ pub mod native {
     pub fn worker_pool_does_not_deadlock_when_results_outnumber_the_result_queue() {
         let lists = task_lists(150);
         let graded_lists = lists.clone();
-        let results = call_graded_with_hint(
+        let results = call_graded_with_hint_within(
             "run_worker_pool(2 producers x 150 tasks, 3 workers, capacity 1)",
             "deadlock: with 300 results and a result queue of capacity 1, the workers block in \
              put until someone takes results; collect them while the workers run, not after \
              joining them",
+            SHORT_HANG_LIMIT,
             move || run_worker_pool(graded_lists, 3, 1, evaluate_reference),
         );
         check_every_task_answered_once(&lists, &results);
