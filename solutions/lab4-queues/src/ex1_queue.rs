@@ -647,7 +647,11 @@ impl<T> BoundedQueue<T> {
 
 /// How many times `put` and `get` look again, after a short pause, before
 /// they sleep on a condition variable; see [`pause_before_looking_again`].
-const LOOKS_BEFORE_SLEEPING: u32 = 8;
+/// None under schedule exploration: the looks only make a fast path
+/// faster, and without them every explored schedule that finds the queue
+/// full or empty goes through the wake-up protocol, which is what needs
+/// checking (with them, a lost wake-up in that protocol went unnoticed).
+const LOOKS_BEFORE_SLEEPING: u32 = if labsync::EXPLORING { 0 } else { 8 };
 
 /// A pause of a few hundred nanoseconds at most, growing with `round`.
 ///
