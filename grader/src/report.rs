@@ -119,10 +119,14 @@ pub fn render_markdown(
         let _ = writeln!(text, "| test | status | seconds |");
         let _ = writeln!(text, "|---|---|---:|");
         for test in &timing.tests {
+            let status = serde_json::to_value(test.status)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_owned))
+                .unwrap_or_default();
             let _ = writeln!(
                 text,
-                "| {} | {:?} | {:.2} |",
-                test.name, test.status, test.duration_secs
+                "| {} | {status} | {:.2} |",
+                test.name, test.duration_secs
             );
         }
         let _ = writeln!(

@@ -32,7 +32,10 @@ pub fn count_down_steps_per_second() {
         );
         measure_at(
             SUBJECT_UNDER_TEST,
-            &format!("{n_threads} thread{}", if n_threads == 1 { "" } else { "s" }),
+            &format!(
+                "{n_threads} thread{}",
+                if n_threads == 1 { "" } else { "s" }
+            ),
             n_threads as f64,
             total_steps as f64 / elapsed,
         );
