@@ -16,7 +16,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use rand::rngs::SmallRng;
+use crate::BlockRng;
 
 /// Why an estimate could not be made. Provided complete.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,7 +81,7 @@ impl std::error::Error for EstimateError {}
 /// `x <= 1.0 && y <= 1.0`, `x * x <= 1.0` or `x + y <= 1.0` is a test that
 /// (almost) every point of the square, or a triangle, passes, and the
 /// "estimate" becomes 4 or 2 however many points you draw.
-pub fn count_hits(rng: &mut SmallRng, n_samples: u64) -> u64 {
+pub fn count_hits(rng: &mut BlockRng, n_samples: u64) -> u64 {
     let _ = (rng, n_samples);
     todo!("exercise 1: count_hits")
 }

@@ -48,7 +48,8 @@ mod ex4_statistics;
 mod ex5_integration;
 
 pub use blocks::{
-    SAMPLES_PER_BLOCK, block_count, block_rng, samples_in_block, samples_in_blocks, worker_blocks,
+    BlockRng, SAMPLES_PER_BLOCK, block_count, block_rng, samples_in_block, samples_in_blocks,
+    worker_blocks,
 };
 pub use ex1_serial::{
     EstimateError, count_hits, count_hits_in_blocks, estimate_pi_serial, pi_from_hits,

@@ -6,8 +6,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::BlockRng;
 use rand::RngCore;
-use rand::rngs::SmallRng;
 
 use crate::{block_count, block_rng, samples_in_block};
 
@@ -48,7 +48,7 @@ impl std::error::Error for EstimateError {}
 
 /// Draws `n_samples` points from `rng` and returns how many fall inside the
 /// quarter disc.
-pub fn count_hits(rng: &mut SmallRng, n_samples: u64) -> u64 {
+pub fn count_hits(rng: &mut BlockRng, n_samples: u64) -> u64 {
     let mut hits: u64 = 0;
     for _ in 0..n_samples {
         // One 64-bit draw gives both coordinates as 32-bit integers; the
