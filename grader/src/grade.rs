@@ -430,7 +430,6 @@ pub fn bench(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<crate::results::TimingReport, Error> {
     let lab = request.lab;
-    let implementation = request.implementation.describe(request.course, lab)?;
     if lab.experiments.is_empty() {
         return Err(Error::new(ErrorKind::Suite {
             path: lab.suite_dir(&request.course.root),
@@ -440,6 +439,7 @@ pub fn bench(
             ),
         }));
     }
+    let implementation = request.implementation.describe(request.course, lab)?;
     progress(Progress::Building);
     let graded = match build_and_list(request, &implementation, &|_| false, true)? {
         Ok(Built {

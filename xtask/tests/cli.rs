@@ -722,12 +722,21 @@ mod timing {
 
     #[test]
     fn bench_of_a_lab_without_experiments_says_how_to_add_them() {
-        let course = grader::course::Course::load(&course_root()).unwrap();
-        let Some(lab) = course.labs.iter().find(|lab| lab.experiments.is_empty()) else {
-            return;
-        };
-        let out = tempfile::tempdir().unwrap();
-        let output = bench(&[&lab.id()], out.path());
+        // A one-lab course without experiments: the command must refuse it
+        // before building anything.
+        let course = tempfile::tempdir().unwrap();
+        std::fs::write(
+            course.path().join("course.toml"),
+            "title = \"Tiny\"\n[[labs]]\nnumber = 9\nslug = \"tiny\"\ncrate = \"lab9-tiny\"\n\
+             default_timeout_secs = 10\ntests = [{ name = \"works\", points = 1 }]\n",
+        )
+        .unwrap();
+        let output = xtask()
+            .arg("--course-root")
+            .arg(course.path())
+            .args(["bench", "lab9"])
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
