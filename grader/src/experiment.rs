@@ -475,6 +475,8 @@ pub fn human_number(value: f64) -> String {
     let magnitude = value.abs();
     if !value.is_finite() {
         format!("{value}")
+    } else if value == 0.0 {
+        "0".to_owned()
     } else if magnitude >= 1e9 {
         format!("{:.2} G", value / 1e9)
     } else if magnitude >= 1e6 {
