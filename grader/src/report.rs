@@ -16,6 +16,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::course::Better;
@@ -383,13 +384,7 @@ fn speedup_chart(experiment: &ExperimentResult, cores: usize) -> Result<String, 
                 )
                 .map_err(|err| err.to_string())?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|err| err.to_string())?;
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(|err| err.to_string())?;
     }
     Ok(svg)
@@ -479,13 +474,7 @@ fn bar_chart(experiment: &ExperimentResult) -> Result<String, String> {
                 });
             chart.draw_series(whiskers).map_err(|err| err.to_string())?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(|err| err.to_string())?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(|err| err.to_string())?;
     }
     Ok(svg)
@@ -525,6 +514,24 @@ fn point_families(experiment: &ExperimentResult) -> Vec<String> {
         }
     }
     families
+}
+
+/// The legend box both kinds of chart draw, at `position`.
+fn draw_legend<'chart>(
+    chart: &mut ChartContext<
+        'chart,
+        SVGBackend<'chart>,
+        Cartesian2d<RangedCoordf64, RangedCoordf64>,
+    >,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|err| err.to_string())
 }
 
 /// `1` rather than `1.0` for whole numbers.
