@@ -4,17 +4,20 @@
 //! scaled-down units ([`time`]), a probe that counts how many threads are
 //! inside a piece of code at once ([`probe`]), small waitable signals for
 //! rendezvous between threads ([`rendezvous`]) and a deliberately slow HTTP
-//! server on loopback ([`http`]).
+//! server on loopback ([`http`]) and the list of this process's children
+//! that were never waited for ([`children`]).
 //!
 //! Nothing here is graded, and nothing here may depend on a lab crate or on
 //! the grader: students get this crate as a dev-dependency, so it must stay
 //! small, std-only and free of answers to any exercise.
 
+pub mod children;
 pub mod http;
 pub mod probe;
 pub mod rendezvous;
 pub mod time;
 
+pub use children::{ChildProcess, assert_no_children_left, children_of_this_process};
 pub use http::SlowHttpServer;
 pub use probe::{ConcurrencyProbe, ProbeGuard};
 pub use rendezvous::{Flag, WaitableCounter};

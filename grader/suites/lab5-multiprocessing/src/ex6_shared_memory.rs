@@ -1,0 +1,1 @@
+//! Placeholder: a helper is writing the hidden tests of this exercise.
