@@ -12,6 +12,10 @@
 //! left: on Linux the grader is a child subreaper, so the test's orphans
 //! become its children and are reaped here. A process that left the group on
 //! purpose (`setsid`) is out of this module's reach.
+//!
+//! Before that kill, when the child ended on its own, the processes of its
+//! group still running are listed ([`Observed::left_behind`]): a test must
+//! not leave work running behind it, and the runner fails one that does.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -65,7 +69,27 @@ pub struct Observed {
     /// What arrived on the report channel, at most `report_cap` bytes.
     pub report: Vec<u8>,
     pub report_overflowed: bool,
+    /// Processes of the child's group still running (not merely exited and
+    /// unreaped) when the child itself ended on its own, after
+    /// [`LEFT_BEHIND_GRACE`]: work the test started and never waited for.
+    /// The grader killed them. Empty after a timeout or an interrupt, when
+    /// the group is killed mid-run anyway.
+    pub left_behind: Vec<LeftBehind>,
 }
+
+/// A process a test left running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftBehind {
+    pub pid: i32,
+    /// The program's name as the kernel keeps it (at most 15 bytes).
+    pub command: String,
+}
+
+/// How long the processes a test started may take to finish after the test
+/// process itself ended, before they count as left behind. A child that was
+/// told to stop (its input closed) but not waited for gets this long to
+/// exit; one that sleeps or loops forever does not make it.
+pub const LEFT_BEHIND_GRACE: Duration = Duration::from_millis(100);
 
 /// How long to keep reading output after the child has ended, for what its
 /// (now killed) descendants had already written.
@@ -164,10 +188,12 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
         exit_watch: ExitWatch::open(pid),
         output: Capture::new(output_read, spec.output_cap)?,
         report: Capture::new(report_read, spec.report_cap)?,
+        left_behind: Vec::new(),
     };
     let deadline = started + spec.timeout;
     let exit = supervisor.wait_until(deadline)?;
     let duration = started.elapsed();
+    let left_behind = std::mem::take(&mut supervisor.left_behind);
     reap_group(pid);
     // The child is dead (or killed); its descendants were killed with the
     // group. Collect what they had written, without waiting on a daemon that
@@ -184,6 +210,7 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
         output: supervisor.output.kept,
         report_overflowed: supervisor.report.dropped > 0,
         report: supervisor.report.kept,
+        left_behind,
     })
 }
 
@@ -192,6 +219,7 @@ struct Supervisor {
     exit_watch: ExitWatch,
     output: Capture,
     report: Capture,
+    left_behind: Vec<LeftBehind>,
 }
 
 impl Supervisor {
@@ -200,6 +228,7 @@ impl Supervisor {
     fn wait_until(&mut self, deadline: Instant) -> std::io::Result<Exit> {
         loop {
             if self.exit_watch.has_exited(self.pid) {
+                self.left_behind = running_members_after_grace(self.pid);
                 self.kill_group();
                 return Ok(reap(self.pid));
             }
@@ -321,6 +350,54 @@ fn reap_group(pgid: libc::pid_t) {
         }
         std::thread::sleep(Duration::from_millis(1));
     }
+}
+
+/// The processes of group `pgid`, other than its leader, that are still
+/// running after [`LEFT_BEHIND_GRACE`]; those that exit (and become
+/// zombies) within it do not count.
+fn running_members_after_grace(pgid: libc::pid_t) -> Vec<LeftBehind> {
+    let give_up = Instant::now() + LEFT_BEHIND_GRACE;
+    loop {
+        let running = running_members_of_group(pgid);
+        if running.is_empty() || Instant::now() >= give_up {
+            return running;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Scans `/proc` for processes of group `pgid` other than `pgid` itself
+/// that have not exited. Without `/proc` (not Linux) it finds nothing.
+fn running_members_of_group(pgid: libc::pid_t) -> Vec<LeftBehind> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut running: Vec<LeftBehind> = entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .filter(|&pid| pid != pgid)
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let (command, state, group) = parse_proc_stat(&stat)?;
+            (group == pgid && state != 'Z' && state != 'X').then_some(LeftBehind { pid, command })
+        })
+        .collect();
+    running.sort_by_key(|process| process.pid);
+    running
+}
+
+/// Reads `(command, state, process group)` from a `/proc/<pid>/stat` line,
+/// `pid (command) state ppid pgrp ...`. The command may hold spaces and
+/// parentheses, so it is everything between the first `(` and the last `)`.
+fn parse_proc_stat(stat: &str) -> Option<(String, char, libc::pid_t)> {
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let command = stat.get(open + 1..close)?.to_owned();
+    let mut fields = stat.get(close + 1..)?.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let _parent_pid = fields.next()?;
+    let group = fields.next()?.parse().ok()?;
+    Some((command, state, group))
 }
 
 /// Makes the grader the reaper of its tests' orphans (Linux), so that a

@@ -299,6 +299,7 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
             }
         }
     };
+    let (outcome, message) = blame_left_behind(outcome, message, &observed.left_behind);
     TestRun {
         name: test.name.clone(),
         outcome,
@@ -307,6 +308,41 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
         output,
         metrics,
         measurements,
+    }
+}
+
+/// A test that left processes running fails, whatever its body asserted:
+/// the work it started outlived it, unsupervised. A failure keeps its own
+/// message first and gains this one.
+fn blame_left_behind(
+    outcome: Outcome,
+    message: String,
+    left_behind: &[process::LeftBehind],
+) -> (Outcome, String) {
+    if left_behind.is_empty() {
+        return (outcome, message);
+    }
+    const NAMED_AT_MOST: usize = 5;
+    let mut named: Vec<String> = left_behind
+        .iter()
+        .take(NAMED_AT_MOST)
+        .map(|process| format!("{} (pid {})", process.command, process.pid))
+        .collect();
+    if left_behind.len() > NAMED_AT_MOST {
+        named.push(format!("and {} more", left_behind.len() - NAMED_AT_MOST));
+    }
+    let count = match left_behind.len() {
+        1 => "1 process".to_owned(),
+        n => format!("{n} processes"),
+    };
+    let blame = format!(
+        "left {count} running after the test ended: {}; every child a function starts must be          waited for (Child::wait) before it returns, on success and on failure alike (the          grader killed them)",
+        named.join(", ")
+    );
+    match outcome {
+        Outcome::Pass => (Outcome::Fail, blame),
+        Outcome::NotRun | Outcome::Timeout => (outcome, message),
+        Outcome::Fail | Outcome::Crash => (outcome, format!("{message}; it also {blame}")),
     }
 }
 

@@ -111,6 +111,24 @@ fn leaves_a_sleeping_child() {
     // The test itself passes; the grader must still kill the child.
 }
 
+#[allow(clippy::zombie_processes)] // Leaving it behind is the point of the test.
+fn fails_leaving_a_sleeping_child() {
+    let child = std::process::Command::new("sleep")
+        .arg("3600")
+        .spawn()
+        .unwrap();
+    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    panic!("the assertion that failed");
+}
+
+#[allow(clippy::zombie_processes)] // Not waiting for it is the point of the test.
+fn leaves_an_exited_child() {
+    let child = std::process::Command::new("true").spawn().unwrap();
+    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    // Let it finish, so that it is a zombie rather than still starting.
+    std::thread::sleep(Duration::from_millis(200));
+}
+
 fn waits_for_a_sleeping_child() {
     let mut child = std::process::Command::new("sleep")
         .arg("3600")
@@ -180,6 +198,14 @@ const SUITE: &[Test] = &[
     Test {
         name: "leaves_a_sleeping_child",
         run: leaves_a_sleeping_child,
+    },
+    Test {
+        name: "fails_leaving_a_sleeping_child",
+        run: fails_leaving_a_sleeping_child,
+    },
+    Test {
+        name: "leaves_an_exited_child",
+        run: leaves_an_exited_child,
     },
     Test {
         name: "waits_for_a_sleeping_child",
@@ -349,11 +375,34 @@ fn check_deadlock_and_endless_loop_time_out() {
 
 fn check_children_do_not_outlive_their_test() {
     let (run, pid) = run_leaving_child("leaves_a_sleeping_child", Duration::from_secs(10));
-    expect(&run, Outcome::Pass, "");
+    expect(
+        &run,
+        Outcome::Fail,
+        &format!("left 1 process running after the test ended: sleep (pid {pid})"),
+    );
     assert!(
         !is_alive(pid),
-        "the child {pid} left by a passing test is still running"
+        "the child {pid} left by an otherwise passing test is still running"
     );
+
+    let (run, pid) = run_leaving_child("fails_leaving_a_sleeping_child", Duration::from_secs(10));
+    expect(&run, Outcome::Fail, "the assertion that failed");
+    assert!(
+        run.message.contains(&format!(
+            "it also left 1 process running after the test ended: sleep (pid {pid})"
+        )),
+        "a failure that also left a child behind says both: {}",
+        run.message
+    );
+    assert!(
+        !is_alive(pid),
+        "the child {pid} of a failed test is still running"
+    );
+
+    // A child that ended by itself but was never waited for is a zombie of
+    // the test process, not a running leftover: the test still passes.
+    let (run, _) = run_leaving_child("leaves_an_exited_child", Duration::from_secs(10));
+    expect(&run, Outcome::Pass, "");
 
     let (run, pid) = run_leaving_child("waits_for_a_sleeping_child", Duration::from_secs(2));
     expect(&run, Outcome::Timeout, "did not finish");
