@@ -78,6 +78,11 @@ pub struct ExperimentSpec {
     pub better: Better,
     /// Wall-clock limit for one run of the experiment (one process).
     pub timeout_secs: Option<f64>,
+    /// What the numbers of the experiment's points stand for when they are
+    /// not counts of threads or processes (`chunk size`). The chart then
+    /// plots the values themselves against that axis instead of a speedup.
+    #[serde(default)]
+    pub x_axis: Option<String>,
 }
 
 /// Which direction of an experiment's values is an improvement.

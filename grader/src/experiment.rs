@@ -102,6 +102,10 @@ pub struct ExperimentResult {
     pub title: String,
     pub unit: String,
     pub better: Better,
+    /// The meaning of the points' numbers when they are not worker counts;
+    /// see [`crate::course::ExperimentSpec::x_axis`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_axis: Option<String>,
     pub level: BenchLevel,
     /// Measured rounds that were planned (warm-up not counted).
     pub rounds: u32,
@@ -246,6 +250,7 @@ pub fn run_experiments(
             title: experiment.title.clone(),
             unit: experiment.unit.clone(),
             better: experiment.better,
+            x_axis: experiment.x_axis.clone(),
             level,
             rounds,
             points: summarize(point_order, samples),
@@ -516,6 +521,7 @@ mod tests {
             title: "Pi".to_owned(),
             unit: "samples/s".to_owned(),
             better,
+            x_axis: None,
             level: BenchLevel::Quick,
             rounds: 1,
             points: vec![PointResult {

@@ -5,8 +5,10 @@
 //! GitHub-flavoured Markdown, so a CI job can append it to its summary. Each
 //! experiment gets a chart: a speedup chart (the graded implementation, the
 //! reference and baselines against the thread or process count, with the
-//! ideal line) when its points are numbers, and a grouped bar chart of the
-//! medians with their min-max range otherwise (the lecture's
+//! ideal line) when its points are worker counts; the values themselves
+//! against the numbers when the experiment names another axis (`x_axis =
+//! "chunk size"` in `course.toml`); and a grouped bar chart of the medians
+//! with their min-max range when its points are names (the lecture's
 //! serial/threads/processes comparison).
 //!
 //! This module only formats and draws; it measures nothing and decides no
@@ -43,10 +45,10 @@ pub fn write_report(
         }
         let file_name = format!("{}.svg", experiment.name);
         let path = out_dir.join(&file_name);
-        let svg = if is_numeric(experiment) {
-            speedup_chart(experiment, timing.environment.cores)
-        } else {
-            bar_chart(experiment)
+        let svg = match (is_numeric(experiment), &experiment.x_axis) {
+            (true, Some(x_axis)) => value_chart(experiment, x_axis),
+            (true, None) => speedup_chart(experiment, timing.environment.cores),
+            (false, _) => bar_chart(experiment),
         }
         .map_err(|message| {
             Error::new(ErrorKind::Io {
@@ -160,7 +162,7 @@ fn render_experiment(text: &mut String, experiment: &ExperimentResult, chart: Op
             _ => "quick",
         }
     );
-    let numeric = is_numeric(experiment);
+    let numeric = is_numeric(experiment) && experiment.x_axis.is_none();
     let _ = writeln!(
         text,
         "| point | subject | median | range | vs reference |{}",
@@ -390,6 +392,106 @@ fn speedup_chart(experiment: &ExperimentResult, cores: usize) -> Result<String, 
     Ok(svg)
 }
 
+/// The medians themselves against the points' numbers (a chunk size), one
+/// line per subject with a whisker for each point's min-max range. The x
+/// axis is logarithmic (base 2) when the numbers span a factor of 16 or
+/// more, as doubling sizes do.
+fn value_chart(experiment: &ExperimentResult, x_axis: &str) -> Result<String, String> {
+    let subjects = subjects(experiment);
+    let xs: Vec<f64> = experiment
+        .points
+        .iter()
+        .filter_map(|point| point.x)
+        .collect();
+    let x_min = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let x_max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let logarithmic = x_min > 0.0 && x_max / x_min >= 16.0;
+    // Plotted positions: log2 of the numbers on a logarithmic axis, with
+    // the labels turned back into the numbers.
+    let position = |x: f64| if logarithmic { x.log2() } else { x };
+    let (left, right) = (position(x_min), position(x_max));
+    let margin = ((right - left) * 0.05).max(0.5);
+    let y_max = experiment
+        .points
+        .iter()
+        .flat_map(|point| point.series.iter().map(|series| series.max))
+        .filter(|value| value.is_finite())
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|err| err.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&experiment.title, ("sans-serif", 22))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(72)
+            .build_cartesian_2d(left - margin..right + margin, 0.0..y_max * 1.15)
+            .map_err(|err| err.to_string())?;
+        let x_labels = if logarithmic {
+            (right - left).round() as usize + 1
+        } else {
+            10
+        };
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_labels(x_labels)
+            .x_label_formatter(&|x| {
+                let number = if logarithmic { x.exp2() } else { *x };
+                trim_number((number * 100.0).round() / 100.0)
+            })
+            .y_label_formatter(&|y| human_number(*y))
+            .x_desc(x_axis)
+            .y_desc(&experiment.unit)
+            .draw()
+            .map_err(|err| err.to_string())?;
+        for (subject_idx, (subject, role)) in subjects.iter().enumerate() {
+            let color = color_of(subject_idx, *role);
+            let mut line = Vec::new();
+            let mut whiskers = Vec::new();
+            for point in &experiment.points {
+                let (Some(x), Some(series)) = (
+                    point.x,
+                    point
+                        .series
+                        .iter()
+                        .find(|series| &series.subject == subject),
+                ) else {
+                    continue;
+                };
+                if !series.median.is_finite() {
+                    continue;
+                }
+                line.push((position(x), series.median));
+                whiskers.push(PathElement::new(
+                    vec![(position(x), series.min), (position(x), series.max)],
+                    color.stroke_width(1),
+                ));
+            }
+            line.sort_by(|a, b| a.0.total_cmp(&b.0));
+            chart
+                .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))
+                .map_err(|err| err.to_string())?
+                .label(subject.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    line.into_iter()
+                        .map(|(x, y)| Circle::new((x, y), 4, color.filled())),
+                )
+                .map_err(|err| err.to_string())?;
+            chart.draw_series(whiskers).map_err(|err| err.to_string())?;
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        root.present().map_err(|err| err.to_string())?;
+    }
+    Ok(svg)
+}
+
 /// Medians as bars grouped by point, one colour per subject, with a
 /// whisker for the min-max range.
 fn bar_chart(experiment: &ExperimentResult) -> Result<String, String> {
@@ -567,6 +669,7 @@ mod tests {
             title: name.replace('_', " "),
             unit: "items/s".to_owned(),
             better: Better::Higher,
+            x_axis: None,
             level: BenchLevel::Full,
             rounds: 3,
             points,
@@ -628,14 +731,32 @@ mod tests {
                 })
                 .collect(),
         );
+        let mut by_chunk_size = experiment(
+            "document_conversion_by_chunk_size",
+            [1.0, 4.0, 16.0, 64.0, 256.0]
+                .into_iter()
+                .map(|chunk_size: f64| PointResult {
+                    point: format!("chunk {chunk_size}"),
+                    x: Some(chunk_size),
+                    series: vec![
+                        series("submission", Role::Graded, 2.0 / chunk_size.sqrt()),
+                        series("reference", Role::Reference, 1.0 / chunk_size.sqrt()),
+                    ],
+                })
+                .collect(),
+        );
+        by_chunk_size.x_axis = Some("chunk size".to_owned());
+        by_chunk_size.unit = "s".to_owned();
+        by_chunk_size.better = Better::Lower;
         let out = std::env::var_os("REPORT_PREVIEW_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
                 std::env::temp_dir().join(format!("report-test-{}", std::process::id()))
             });
         std::fs::create_dir_all(&out).unwrap();
-        let written = write_report(&out, &timing(vec![speedup, bars]), None).unwrap();
-        assert_eq!(written.len(), 3, "{written:?}");
+        let written =
+            write_report(&out, &timing(vec![speedup, bars, by_chunk_size]), None).unwrap();
+        assert_eq!(written.len(), 4, "{written:?}");
         let markdown = std::fs::read_to_string(out.join(REPORT_FILE)).unwrap();
         assert!(
             markdown.contains("| 2P/2C, capacity 64 | crossbeam_channel::bounded | 20.00 M |"),
@@ -661,6 +782,25 @@ mod tests {
         assert!(
             bar_svg.contains("1P/1C, capacity 64"),
             "bars are labelled by point"
+        );
+        let chunk_svg =
+            std::fs::read_to_string(out.join("document_conversion_by_chunk_size.svg")).unwrap();
+        assert!(chunk_svg.contains("chunk size"), "the x axis is named");
+        assert!(
+            !chunk_svg.contains("ideal on") && !chunk_svg.contains("speedup"),
+            "chunk sizes are not worker counts: no speedup is drawn"
+        );
+        for label in ["\n1\n", "\n16\n", "\n256\n"] {
+            assert!(
+                chunk_svg.contains(label),
+                "the logarithmic axis is labelled with chunk sizes ({label})"
+            );
+        }
+        assert!(
+            markdown.contains("| chunk 256 | reference |")
+                && !markdown
+                    .contains("| chunk 256 | reference | 62.50 m | 56.25 m - 68.75 m | - | 16"),
+            "{markdown}"
         );
         if std::env::var_os("REPORT_PREVIEW_DIR").is_none() {
             let _ = std::fs::remove_dir_all(&out);
