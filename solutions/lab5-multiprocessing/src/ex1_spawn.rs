@@ -1,6 +1,218 @@
-//! Placeholder: a helper is writing this exercise.
+//! Exercise 1: father and sons.
+//!
+//! The parent starts every `hello` child before it waits for any, so they
+//! run at the same time, then waits for all of them in index order, even
+//! after one misbehaved, and checks what each one said about itself against
+//! what the parent knows: the pid the operating system gave the child
+//! (`Child::id`) and its own pid.
 
-use crate::worker::Subcommand;
+use std::fmt;
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
+use std::str::FromStr;
+
+use crate::worker::{Subcommand, usage_error};
+use crate::{ProcessError, shortened};
+
+/// The worker program's sub-command of a child that says hello.
+pub const HELLO_SUBCOMMAND: &str = "hello";
+
+/// The most children [`spawn_children`] starts: a child's exit status is
+/// its index, and exit statuses are small numbers (0 to 255).
+pub const MAX_CHILDREN: usize = 100;
 
 /// The worker program's sub-commands of this exercise.
-pub(crate) const SUBCOMMANDS: &[Subcommand] = &[];
+pub(crate) const SUBCOMMANDS: &[Subcommand] = &[Subcommand {
+    name: HELLO_SUBCOMMAND,
+    usage: "CHILD_IDX (a whole number below 100)",
+    run: run_hello,
+}];
+
+/// `hello CHILD_IDX`: reads the index and says hello.
+fn run_hello(args: &[String]) -> ExitCode {
+    let [child_idx] = args else {
+        return usage_error(&SUBCOMMANDS[0], "expected exactly one argument");
+    };
+    match child_idx.parse::<usize>() {
+        Ok(child_idx) if child_idx < MAX_CHILDREN => say_hello(child_idx),
+        _ => usage_error(
+            &SUBCOMMANDS[0],
+            &format!("`{child_idx}` is not a child index below {MAX_CHILDREN}"),
+        ),
+    }
+}
+
+/// What a `hello` child prints on its standard output, one line:
+/// `child 3: pid 4242, parent 4200`.
+///
+/// ```
+/// use lab5_multiprocessing::Greeting;
+///
+/// let greeting = Greeting { child_idx: 3, pid: 4242, parent_pid: 4200 };
+/// assert_eq!(greeting.to_string(), "child 3: pid 4242, parent 4200");
+/// assert_eq!("child 3: pid 4242, parent 4200".parse(), Ok(greeting));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Greeting {
+    pub child_idx: usize,
+    /// The child's own process id, as the child sees it.
+    pub pid: u32,
+    /// The process id of the child's parent, as the child sees it.
+    pub parent_pid: u32,
+}
+
+impl fmt::Display for Greeting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "child {}: pid {}, parent {}",
+            self.child_idx, self.pid, self.parent_pid
+        )
+    }
+}
+
+impl FromStr for Greeting {
+    type Err = String;
+
+    /// Reads one greeting line (without its newline).
+    fn from_str(line: &str) -> Result<Greeting, String> {
+        let not_a_greeting =
+            || format!("{line:?} is not a greeting like \"child 3: pid 4242, parent 4200\"");
+        let rest = line.strip_prefix("child ").ok_or_else(not_a_greeting)?;
+        let (child_idx, rest) = rest.split_once(": pid ").ok_or_else(not_a_greeting)?;
+        let (pid, parent_pid) = rest.split_once(", parent ").ok_or_else(not_a_greeting)?;
+        Ok(Greeting {
+            child_idx: child_idx.parse().map_err(|_| not_a_greeting())?,
+            pid: pid.parse().map_err(|_| not_a_greeting())?,
+            parent_pid: parent_pid.parse().map_err(|_| not_a_greeting())?,
+        })
+    }
+}
+
+/// The child side of `hello CHILD_IDX`: prints its [`Greeting`] and exits
+/// with its index as its status.
+pub fn say_hello(child_idx: usize) -> ExitCode {
+    let greeting = Greeting {
+        child_idx,
+        pid: std::process::id(),
+        parent_pid: std::os::unix::process::parent_id(),
+    };
+    // `println!` would panic if the parent closed the pipe; a child that
+    // cannot say hello exits with a status that is not its index instead.
+    let mut stdout = io::stdout().lock();
+    match writeln!(stdout, "{greeting}").and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::from(child_idx as u8),
+        Err(error) => {
+            eprintln!("lab5 worker hello: could not write the greeting: {error}");
+            ExitCode::from(u8::MAX)
+        }
+    }
+}
+
+/// What the parent learned about one child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChildReport {
+    pub child_idx: usize,
+    /// The child's process id (the child said so, and `Child::id` agrees).
+    pub pid: u32,
+    /// The child's parent's process id, as the child saw it: the caller's
+    /// own `std::process::id()`.
+    pub parent_pid: u32,
+    /// How the child ended: exit code `child_idx`.
+    pub exit_status: ExitStatus,
+}
+
+/// Starts `n_children` `hello` children of `worker_program` (indices 0, 1,
+/// ...), all before waiting for any, then waits for each and returns their
+/// reports in index order.
+pub fn spawn_children(
+    n_children: usize,
+    worker_program: &Path,
+) -> Result<Vec<ChildReport>, ProcessError> {
+    if n_children > MAX_CHILDREN {
+        return Err(ProcessError::InvalidRequest(format!(
+            "{n_children} children asked for; at most {MAX_CHILDREN}, since each exits with \
+             its index as its status"
+        )));
+    }
+    let mut children: Vec<Child> = Vec::with_capacity(n_children);
+    for child_idx in 0..n_children {
+        let spawned = Command::new(worker_program)
+            .arg(HELLO_SUBCOMMAND)
+            .arg(child_idx.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        match spawned {
+            Ok(child) => children.push(child),
+            Err(source) => {
+                // The children already started would run for nobody: stop
+                // and reap them before reporting.
+                for mut started in children {
+                    let _ = started.kill();
+                    let _ = started.wait();
+                }
+                return Err(ProcessError::CouldNotStart {
+                    program: worker_program.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    let mut reports = Vec::with_capacity(n_children);
+    let mut first_error = None;
+    for (child_idx, child) in children.into_iter().enumerate() {
+        // Every child is waited for, even after one failed, so that none
+        // is left behind; the first failure is the one reported.
+        match collect_report(child_idx, child) {
+            Ok(report) => reports.push(report),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(reports),
+    }
+}
+
+/// Waits for child `child_idx` and checks its status and its greeting.
+fn collect_report(child_idx: usize, child: Child) -> Result<ChildReport, ProcessError> {
+    let pid_from_the_system = child.id();
+    let output = child
+        .wait_with_output()
+        .map_err(|source| ProcessError::Io {
+            child_idx,
+            action: "wait for",
+            source,
+        })?;
+    if output.status.code() != Some(child_idx as i32) {
+        return Err(ProcessError::ChildFailed {
+            child_idx,
+            status: output.status,
+            stderr: shortened(&output.stderr),
+        });
+    }
+    let unreadable = || ProcessError::UnreadableOutput {
+        child_idx,
+        output: shortened(&output.stdout),
+    };
+    let printed = std::str::from_utf8(&output.stdout).map_err(|_| unreadable())?;
+    let line = printed.strip_suffix('\n').ok_or_else(unreadable)?;
+    let greeting: Greeting = line.parse().map_err(|_| unreadable())?;
+    let believable = greeting.child_idx == child_idx
+        && greeting.pid == pid_from_the_system
+        && greeting.parent_pid == std::process::id();
+    if !believable {
+        return Err(unreadable());
+    }
+    Ok(ChildReport {
+        child_idx,
+        pid: greeting.pid,
+        parent_pid: greeting.parent_pid,
+        exit_status: output.status,
+    })
+}
