@@ -1,6 +1,168 @@
-//! Placeholder: a helper is writing this exercise.
+//! Exercise 7: threads against processes, on the lecture's benchmark.
+//!
+//! Factorize the 300 odd numbers from 9,999,999,999,999 on by naive trial
+//! division, serially, with threads and with processes, and compare. In
+//! Python threads made it slower (the interpreter lock lets one thread run
+//! at a time) and processes made it faster. In Rust threads run in
+//! parallel too; processes pay for starting and for the pipes, and the
+//! timing report shows how much.
+//!
+//! Provided: the numbers ([`benchmark_numbers`], [`numbers_from`]), the
+//! line format of a factor list ([`format_factors`], [`parse_factors`]) and
+//! the `factorize` sub-command, which calls your [`factorize_stream`] on its
+//! standard input and output. Yours: everything with `todo!()`.
+//!
+//! Whatever the way, the answer is the same list of factor lists, in the
+//! order of the numbers: the grader compares them for 1 to 8 workers.
 
-use crate::worker::Subcommand;
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::process_error::ProcessError;
+use crate::worker::{Subcommand, usage_error};
 
 /// The worker program's sub-commands of this exercise.
-pub(crate) const SUBCOMMANDS: &[Subcommand] = &[];
+pub(crate) const SUBCOMMANDS: &[Subcommand] = &[Subcommand {
+    name: FACTORIZE_SUBCOMMAND,
+    usage: "(no arguments; numbers on standard input, one per line)",
+    run: run_factorize,
+}];
+
+/// The sub-command that factorizes the numbers it reads on standard input.
+pub const FACTORIZE_SUBCOMMAND: &str = "factorize";
+
+/// The first number of the lecture's benchmark.
+pub const FIRST_BENCHMARK_NUMBER: u64 = 9_999_999_999_999;
+
+/// How many numbers the lecture's benchmark factorizes.
+pub const BENCHMARK_NUMBER_COUNT: usize = 300;
+
+/// `count` odd numbers (if `first` is odd) from `first` on, each the
+/// previous plus 2. Provided.
+pub fn numbers_from(first: u64, count: usize) -> Vec<u64> {
+    (0..count as u64).map(|step| first + 2 * step).collect()
+}
+
+/// The lecture's 300 numbers: 9,999,999,999,999, 10,000,000,000,001, ...
+/// Provided.
+pub fn benchmark_numbers() -> Vec<u64> {
+    numbers_from(FIRST_BENCHMARK_NUMBER, BENCHMARK_NUMBER_COUNT)
+}
+
+/// The prime factors of `n` in ascending order, each as often as it
+/// divides `n` (`factorize(12) == [2, 2, 3]`); empty for 0 and 1.
+///
+/// The lecture's naive trial division: divide out 2 while it divides, then
+/// try 3, 5, 7, ... while `divisor * divisor <= rest`; whatever is left
+/// above 1 is a prime factor too. Keep it naive (no better algorithm): the
+/// benchmark is about spreading this work, and its numbers take between
+/// microseconds and milliseconds each.
+///
+/// Pitfall: `divisor * divisor` overflows near `u64::MAX`; `divisor <=
+/// rest / divisor` says the same without overflow.
+pub fn factorize(n: u64) -> Vec<u64> {
+    let _ = n;
+    todo!("exercise 7: factorize")
+}
+
+/// The factor lists of `numbers`, in the same order, on this thread alone:
+/// the baseline the others must match exactly and beat in time.
+pub fn factorize_serial(numbers: &[u64]) -> Vec<Vec<u64>> {
+    let _ = numbers;
+    todo!("exercise 7: factorize_serial")
+}
+
+/// The factor lists of `numbers`, in input order, computed by `n_threads`
+/// threads (0 counts as 1).
+///
+/// The idea: scoped threads (`std::thread::scope`) may borrow `numbers`.
+/// Either give each thread a contiguous share, or let each take the next
+/// unclaimed index from a shared `AtomicUsize` (`fetch_add(1)`) until none
+/// are left: the second keeps both threads busy to the end even when some
+/// numbers take a thousand times longer than others.
+///
+/// Pitfall: results must come back in input order, not in the order the
+/// threads finished them: keep each answer's index and put it in place.
+pub fn factorize_threads(numbers: &[u64], n_threads: usize) -> Vec<Vec<u64>> {
+    let _ = (numbers, n_threads);
+    todo!("exercise 7: factorize_threads")
+}
+
+/// A factor list as the `factorize` child writes it: the factors separated
+/// by single spaces (an empty line for 0 and 1). Provided.
+pub fn format_factors(factors: &[u64]) -> String {
+    factors
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads back a line written by [`format_factors`] (without its newline);
+/// `None` if it is not a list of whole numbers. Provided.
+pub fn parse_factors(line: &str) -> Option<Vec<u64>> {
+    line.split_whitespace()
+        .map(|factor| factor.parse::<u64>().ok())
+        .collect()
+}
+
+/// The `factorize` child's work: for every line of `input` (one number),
+/// writes the number's factor list ([`format_factors`]) as one line of
+/// `output`, and flushes it at once. An input line that is not a whole
+/// number is an error of kind `io::ErrorKind::InvalidData`.
+///
+/// The provided `factorize` sub-command calls it with the worker's locked
+/// standard input and output, so a parent talks to the child by writing
+/// numbers into its stdin and reading lines from its stdout; end-of-file
+/// on the input (the parent closed the pipe) ends the child.
+///
+/// Pitfall: without the flush, the answer may sit in a buffer while a
+/// parent that sends one number at a time waits for it: both wait forever.
+pub fn factorize_stream(input: impl BufRead, output: impl Write) -> io::Result<()> {
+    let _ = (input, output);
+    todo!("exercise 7: factorize_stream")
+}
+
+/// The `factorize` sub-command. Provided complete.
+fn run_factorize(args: &[String]) -> ExitCode {
+    if !args.is_empty() {
+        return usage_error(&SUBCOMMANDS[0], "takes no arguments");
+    }
+    match factorize_stream(io::stdin().lock(), io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "lab5 worker factorize: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The factor lists of `numbers`, in input order, computed by
+/// `n_processes` children running `worker_program factorize`.
+///
+/// The idea, simplest first: start every child with piped stdin and
+/// stdout, give each a share of the numbers (one per line), close its
+/// stdin, read its answers, and put them in place. Write a share from a
+/// thread (or all shares before reading any answer, if they are small): a
+/// child blocked on a full stdout pipe stops reading its stdin, and a
+/// parent blocked writing to that stdin never reads the stdout. Better
+/// balanced: one parent thread per child that sends it the next unclaimed
+/// number, reads the answer, and repeats.
+///
+/// Errors: no processes (`ProcessError::InvalidRequest`), a worker that
+/// cannot start (`CouldNotStart`), a child that fails (`ChildFailed`), or
+/// that answers something that is not the factor list of the number it was
+/// given (`UnreadableOutput`; a product check is cheap). Every child is
+/// waited for, whatever happened, and none is left running.
+///
+/// Pitfall: the last share. 300 numbers on 8 children are 38, 38, ..., 34:
+/// a share size of `300 / 8 = 37` forgets the last 4 numbers.
+pub fn factorize_processes(
+    numbers: &[u64],
+    n_processes: usize,
+    worker_program: &Path,
+) -> Result<Vec<Vec<u64>>, ProcessError> {
+    let _ = (numbers, n_processes, worker_program);
+    todo!("exercise 7: factorize_processes")
+}

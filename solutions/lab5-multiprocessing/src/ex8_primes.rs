@@ -1,6 +1,237 @@
-//! Placeholder: a helper is writing this exercise.
+//! Exercise 8: sums of primes below many limits, serially, with threads
+//! and with processes.
+//!
+//! Each limit is one task: a sieve of Eratosthenes up to it. Tasks differ
+//! in size by a factor of 24, so threads take the next task when free, the
+//! largest first, and processes get their limits dealt out largest first,
+//! like cards, which evens out their totals.
 
-use crate::worker::Subcommand;
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::process_error::{ProcessError, shortened};
+use crate::worker::{Subcommand, usage_error};
 
 /// The worker program's sub-commands of this exercise.
-pub(crate) const SUBCOMMANDS: &[Subcommand] = &[];
+pub(crate) const SUBCOMMANDS: &[Subcommand] = &[Subcommand {
+    name: SUM_PRIMES_SUBCOMMAND,
+    usage: "N [N...]",
+    run: run_sum_primes,
+}];
+
+/// The sub-command that prints `[N, sum of primes below N]` for each N.
+pub const SUM_PRIMES_SUBCOMMAND: &str = "sum-primes";
+
+/// The lecture's limits: 100,000, 200,000, ..., 2,400,000. Provided.
+pub fn prime_sum_limits() -> Vec<u64> {
+    (1..=24).map(|step| step * 100_000).collect()
+}
+
+/// The sum of the primes strictly below `n` (0 for `n` up to 2).
+pub fn sum_of_primes_below(n: u64) -> u64 {
+    let limit = usize::try_from(n).expect("a limit this large does not fit in memory");
+    if limit <= 2 {
+        return 0;
+    }
+    // `is_composite[k]` for k < limit; 0 and 1 are not primes either.
+    let mut is_composite = vec![false; limit];
+    is_composite[0] = true;
+    is_composite[1] = true;
+    let mut candidate = 2;
+    while candidate * candidate < limit {
+        if !is_composite[candidate] {
+            for multiple in (candidate * candidate..limit).step_by(candidate) {
+                is_composite[multiple] = true;
+            }
+        }
+        candidate += 1;
+    }
+    is_composite
+        .iter()
+        .enumerate()
+        .filter(|&(_, &composite)| !composite)
+        .map(|(prime, _)| prime as u64)
+        .sum()
+}
+
+/// `[n, sum of primes below n]` for every `n` of `limits`, sorted by `n`.
+pub fn sums_of_primes_serial(limits: &[u64]) -> Vec<[u64; 2]> {
+    let mut sums: Vec<[u64; 2]> = limits
+        .iter()
+        .map(|&limit| [limit, sum_of_primes_below(limit)])
+        .collect();
+    sums.sort_unstable();
+    sums
+}
+
+/// [`sums_of_primes_serial`] on `n_threads` threads (0 counts as 1).
+pub fn sums_of_primes_threads(limits: &[u64], n_threads: usize) -> Vec<[u64; 2]> {
+    // Largest first: the long tasks start early, the short ones fill in.
+    let mut largest_first = limits.to_vec();
+    largest_first.sort_unstable_by(|a, b| b.cmp(a));
+    let next_idx = AtomicUsize::new(0);
+    let mut sums = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..n_threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut sums = Vec::new();
+                    while let Some(&limit) =
+                        largest_first.get(next_idx.fetch_add(1, Ordering::Relaxed))
+                    {
+                        sums.push([limit, sum_of_primes_below(limit)]);
+                    }
+                    sums
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            })
+            .collect::<Vec<_>>()
+    });
+    sums.sort_unstable();
+    sums
+}
+
+/// The `sum-primes` sub-command: one line `[N,SUM]` (JSON) per argument,
+/// in the order given. Provided complete.
+fn run_sum_primes(args: &[String]) -> ExitCode {
+    let mut limits = Vec::with_capacity(args.len());
+    for arg in args {
+        match arg.parse::<u64>() {
+            Ok(limit) => limits.push(limit),
+            Err(_) => return usage_error(&SUBCOMMANDS[0], &format!("`{arg}` is not a limit")),
+        }
+    }
+    let mut stdout = io::stdout().lock();
+    for limit in limits {
+        let line = serde_json::json!([limit, sum_of_primes_below(limit)]);
+        if let Err(error) = writeln!(stdout, "{line}") {
+            let _ = writeln!(io::stderr(), "lab5 worker sum-primes: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    match stdout.flush() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "lab5 worker sum-primes: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// [`sums_of_primes_serial`] by `n_processes` `sum-primes` children of
+/// `worker_program` (fewer if there are fewer limits).
+pub fn sums_of_primes_processes(
+    limits: &[u64],
+    n_processes: usize,
+    worker_program: &Path,
+) -> Result<Vec<[u64; 2]>, ProcessError> {
+    if n_processes == 0 {
+        return Err(ProcessError::InvalidRequest(
+            "no processes to sum primes with".to_owned(),
+        ));
+    }
+    let mut largest_first = limits.to_vec();
+    largest_first.sort_unstable_by(|a, b| b.cmp(a));
+    let n_children = n_processes.min(largest_first.len());
+    // Deal the limits out like cards: child k gets limits k, k + n, ...
+    let shares: Vec<Vec<u64>> = (0..n_children)
+        .map(|child_idx| {
+            largest_first
+                .iter()
+                .skip(child_idx)
+                .step_by(n_children)
+                .copied()
+                .collect()
+        })
+        .collect();
+    let mut children: Vec<Child> = Vec::with_capacity(n_children);
+    for share in &shares {
+        let spawned = Command::new(worker_program)
+            .arg(SUM_PRIMES_SUBCOMMAND)
+            .args(share.iter().map(u64::to_string))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        match spawned {
+            Ok(child) => children.push(child),
+            Err(source) => {
+                for mut started in children {
+                    let _ = started.kill();
+                    let _ = started.wait();
+                }
+                return Err(ProcessError::CouldNotStart {
+                    program: worker_program.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    // Every child is waited for, even after one failed.
+    let mut sums = Vec::with_capacity(limits.len());
+    let mut first_error = None;
+    for (child_idx, (child, share)) in children.into_iter().zip(&shares).enumerate() {
+        match collect_sums(child_idx, child, share) {
+            Ok(child_sums) => sums.extend(child_sums),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    if let Some(error) = first_error {
+        return Err(error);
+    }
+    sums.sort_unstable();
+    Ok(sums)
+}
+
+/// Waits for one child and reads its `[N,SUM]` lines, which must answer
+/// exactly its `share` of the limits, in order.
+fn collect_sums(
+    child_idx: usize,
+    child: Child,
+    share: &[u64],
+) -> Result<Vec<[u64; 2]>, ProcessError> {
+    let output = child
+        .wait_with_output()
+        .map_err(|source| ProcessError::Io {
+            child_idx,
+            action: "wait for",
+            source,
+        })?;
+    if !output.status.success() {
+        return Err(ProcessError::ChildFailed {
+            child_idx,
+            status: output.status,
+            stderr: shortened(&output.stderr),
+        });
+    }
+    let unreadable = || ProcessError::UnreadableOutput {
+        child_idx,
+        output: shortened(&output.stdout),
+    };
+    let text = String::from_utf8(output.stdout.clone()).map_err(|_| unreadable())?;
+    let sums: Vec<[u64; 2]> = text
+        .lines()
+        .map(serde_json::from_str::<[u64; 2]>)
+        .collect::<Result<_, _>>()
+        .map_err(|_| unreadable())?;
+    let answers_its_share = sums.len() == share.len()
+        && sums
+            .iter()
+            .zip(share)
+            .all(|([limit, _], asked)| limit == asked);
+    if answers_its_share {
+        Ok(sums)
+    } else {
+        Err(unreadable())
+    }
+}
