@@ -447,7 +447,7 @@ pub fn bench(
             build_secs,
             ..
         }) => (native, build_secs),
-        Ok(_) => unreachable!("a successful build with need_native has a native binary"),
+        Ok(_) => unreachable!("a successful timed build has a native binary"),
         Err(failed_build) => return Err(does_not_compile(implementation.path, &failed_build)),
     };
     let runner = Runner {
@@ -573,12 +573,18 @@ struct Built {
 /// Builds the variants of the lab's suite against the implementation and
 /// lists their tests; a compile error is returned as the build record. A
 /// variant known (from a cached listing) to hold none of the `wanted`
-/// tests is not built, unless it is the native one and `need_native`.
+/// tests is not built, unless it is the native one and `timed`.
+///
+/// `timed`: timing experiments will run on the native build. It is then
+/// always built, with the suite's own code optimized; otherwise the suite's
+/// code (not the implementation's) is left unoptimized, which compiles
+/// about four times faster and changes no verdict, since no test asserts a
+/// speed outside the experiments.
 fn build_and_list(
     request: &GradeRequest<'_>,
     implementation: &ImplementationInfo,
     wanted: &dyn Fn(&str) -> bool,
-    need_native: bool,
+    timed: bool,
 ) -> Result<Result<Built, BuildRecord>, Error> {
     let mut built = Built {
         registered: Vec::new(),
@@ -587,7 +593,7 @@ fn build_and_list(
     };
     let course_root = &request.course.root;
     for variant in build::suite_variants(course_root, request.lab)? {
-        let needed_anyway = need_native && variant == SuiteVariant::Native;
+        let needed_anyway = timed && variant == SuiteVariant::Native;
         if !needed_anyway
             && build::cached_listing(course_root, request.lab, variant)
                 .is_some_and(|listed| !listed.iter().any(|name| wanted(name)))
@@ -600,6 +606,7 @@ fn build_and_list(
             implementation,
             key_source: &request.implementation,
             variant,
+            optimize_suite: timed,
             echo_progress: request.echo_build,
         })?;
         match build_outcome {
