@@ -23,6 +23,23 @@ mod support;
 
 grader::suite! {
     // Helper A: exercises 1, 2, 3 and 5 (keep this line).
+    ex1_spawn::hello_worker_greets_with_its_own_pid_and_parent_pid_and_exits_with_its_index,
+    ex1_spawn::spawn_children_reports_every_childs_pid_parent_pid_and_exit_status,
+    ex1_spawn::spawn_children_starts_every_child_before_waiting_for_any,
+    ex1_spawn::spawn_children_reports_a_failing_or_lying_child_as_an_error_and_waits_for_all,
+    ex2_memory::a_child_appends_to_its_own_fresh_list_and_the_parents_list_is_unchanged,
+    ex2_memory::a_thread_appends_to_the_parents_own_list,
+    ex2_memory::append_in_child_returns_what_the_child_printed_and_reports_a_failing_child,
+    ex3_pipes::leibniz_partial_sum_is_four_times_the_alternating_series,
+    ex3_pipes::split_range_covers_the_range_in_contiguous_parts_differing_by_at_most_one,
+    ex3_pipes::leibniz_worker_prints_its_partial_sum_so_that_it_reads_back_exactly,
+    ex3_pipes::leibniz_children_add_up_to_the_serial_sum_for_1_to_8_children_and_uneven_ranges,
+    ex3_pipes::leibniz_with_children_reports_failing_or_garbage_printing_children_as_errors,
+    ex3_pipes::leibniz_with_no_children_or_an_empty_range_starts_no_child,
+    ex5_producer_consumer::produce_to_child_closes_the_pipe_and_returns_the_summary_of_every_item,
+    ex5_producer_consumer::consume_worker_prints_its_summary_and_exits_when_its_input_ends,
+    ex5_producer_consumer::consume_counts_each_line_and_stops_at_the_end_of_its_input,
+    ex5_producer_consumer::produce_to_child_reports_a_consumer_that_fails_or_dies_early_as_an_error,
     // Helper B: exercises 4 and 9 (keep this line).
     // Helper C: exercises 6, 7 and 8 (keep this line).
     ex6_shared_memory::children_adding_with_fetch_add_never_lose_an_update,
