@@ -41,6 +41,19 @@ grader::suite! {
     ex5_producer_consumer::consume_counts_each_line_and_stops_at_the_end_of_its_input,
     ex5_producer_consumer::produce_to_child_reports_a_consumer_that_fails_or_dies_early_as_an_error,
     // Helper B: exercises 4 and 9 (keep this line).
+    ex4_pool::frames_survive_short_reads_and_interrupted_reads,
+    ex4_pool::read_frame_tells_a_clean_end_of_file_from_a_truncated_or_oversized_frame,
+    ex4_pool::pool_worker_answers_each_request_frame_at_once_and_exits_on_end_of_file,
+    ex4_pool::map_returns_results_in_input_order_when_chunks_finish_out_of_order,
+    ex4_pool::map_gives_the_serial_results_for_every_chunk_size_and_worker_count,
+    ex4_pool::map_sends_whole_chunks_to_long_lived_workers,
+    ex4_pool::map_keeps_every_worker_busy_at_once,
+    ex4_pool::large_frames_cross_the_pipes_intact,
+    ex4_pool::a_crashed_worker_is_an_error_for_each_task_of_its_chunk_and_the_pool_goes_on,
+    ex4_pool::dropping_or_closing_the_pool_ends_and_reaps_every_worker,
+    ex4_pool::impossible_pool_requests_are_errors_not_panics,
+    ex9_documents::documents_convert_to_the_same_text_serially_and_with_any_pool,
+    ex9_documents::one_unreadable_document_is_an_error_for_that_document_only,
     // Helper C: exercises 6, 7 and 8 (keep this line).
     ex6_shared_memory::children_adding_with_fetch_add_never_lose_an_update,
     ex6_shared_memory::children_adding_under_the_shared_spin_lock_never_lose_an_update,
@@ -54,5 +67,7 @@ grader::suite! {
     ;
     experiments:
     // Experiments (keep this line).
+    ex9_documents::document_conversion_by_chunk_size,
+    ex9_documents::process_costs,
     ex7_factorize::factorization_seconds,
 }
