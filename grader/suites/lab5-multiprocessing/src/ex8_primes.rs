@@ -111,7 +111,7 @@ pub fn serial_threads_and_processes_give_every_limit_sorted_by_n_with_the_right_
         move || sums_of_primes_serial(&owned),
     );
     check_sums("sums_of_primes_serial(limits)", &serial, &expected);
-    for n_workers in [1, 2, 3, 8] {
+    for n_workers in [2, 3, 8] {
         let owned = limits.clone();
         let call = format!("sums_of_primes_threads(limits, {n_workers})");
         let by_threads = call_graded_within(&call, "every thread must end", move || {
