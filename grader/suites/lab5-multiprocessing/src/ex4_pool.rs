@@ -236,21 +236,27 @@ pub fn frames_survive_short_reads_and_interrupted_reads() {
                 Ok(Some(frame)) if frame == *payload => {}
                 Ok(Some(frame)) => panic!(
                     "short reads: read_frame returned {} bytes for a frame of {} from a reader \
-                     that gives at most {max_bytes} bytes per read; one read need not return a \
+                     that gives at most {max_bytes} byte(s) per read; one read need not return a \
                      whole frame, nor even a whole header: loop until every byte is in",
                     frame.len(),
                     payload.len()
                 ),
                 Ok(None) => panic!(
                     "read_frame returned Ok(None) (end of file) in the middle of a stream, with \
-                     a reader that gives at most {max_bytes} bytes per read and sometimes fails \
+                     a reader that gives at most {max_bytes} byte(s) per read and sometimes fails \
                      with Interrupted"
                 ),
+                Err(error) if error.kind() == ErrorKind::Interrupted => panic!(
+                    "read_frame gave up on an Interrupted read ({error}); a read interrupted by \
+                     a signal read nothing and must simply be retried, as read_exact does"
+                ),
                 Err(error) => panic!(
-                    "read_frame failed ({:?}: {error}) on a reader that gives at most \
-                     {max_bytes} bytes per read and fails every third call with Interrupted; \
-                     retry an interrupted read, as read_exact does",
-                    error.kind()
+                    "short reads: read_frame failed ({:?}: {error}) on a whole frame of {} \
+                     bytes, from a reader that gives at most {max_bytes} byte(s) per read; one \
+                     read may return fewer bytes than asked, even inside the 4-byte header: \
+                     loop until all of them are in",
+                    error.kind(),
+                    payload.len()
                 ),
             }
         }
