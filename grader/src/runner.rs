@@ -336,7 +336,9 @@ fn blame_left_behind(
         n => format!("{n} processes"),
     };
     let blame = format!(
-        "left {count} running after the test ended: {}; every child a function starts must be          waited for (Child::wait) before it returns, on success and on failure alike (the          grader killed them)",
+        "left {count} running after the test ended: {}; every child a function starts must be \
+         waited for (Child::wait) before it returns, on success and on failure alike (the \
+         grader killed them)",
         named.join(", ")
     );
     match outcome {
