@@ -22,7 +22,7 @@ mod ex9_documents;
 mod support;
 
 grader::suite! {
-    // Helper A: exercises 1, 2, 3 and 5 (keep this line).
+    // Exercises 1, 2, 3 and 5: spawning, separate memory, pipes, producer and consumer.
     ex1_spawn::hello_worker_greets_with_its_own_pid_and_parent_pid_and_exits_with_its_index,
     ex1_spawn::spawn_children_reports_every_childs_pid_parent_pid_and_exit_status,
     ex1_spawn::spawn_children_starts_every_child_before_waiting_for_any,
@@ -40,7 +40,7 @@ grader::suite! {
     ex5_producer_consumer::consume_worker_prints_its_summary_and_exits_when_its_input_ends,
     ex5_producer_consumer::consume_counts_each_line_and_stops_at_the_end_of_its_input,
     ex5_producer_consumer::produce_to_child_reports_a_consumer_that_fails_or_dies_early_as_an_error,
-    // Helper B: exercises 4 and 9 (keep this line).
+    // Exercises 4 and 9: the process pool and the folder conversion.
     ex4_pool::frames_survive_short_reads_and_interrupted_reads,
     ex4_pool::read_frame_tells_a_clean_end_of_file_from_a_truncated_or_oversized_frame,
     ex4_pool::pool_worker_answers_each_request_frame_at_once_and_exits_on_end_of_file,
@@ -54,7 +54,7 @@ grader::suite! {
     ex4_pool::impossible_pool_requests_are_errors_not_panics,
     ex9_documents::documents_convert_to_the_same_text_serially_and_with_any_pool,
     ex9_documents::one_unreadable_document_is_an_error_for_that_document_only,
-    // Helper C: exercises 6, 7 and 8 (keep this line).
+    // Exercises 6, 7 and 8: shared memory, factorization, sums of primes.
     ex6_shared_memory::children_adding_with_fetch_add_never_lose_an_update,
     ex6_shared_memory::children_adding_under_the_shared_spin_lock_never_lose_an_update,
     ex6_shared_memory::children_adding_with_load_then_store_lose_updates_because_they_share_one_counter,
@@ -66,8 +66,7 @@ grader::suite! {
     ex8_primes::serial_threads_and_processes_give_every_limit_sorted_by_n_with_the_right_sums,
     ;
     experiments:
-    // Experiments (keep this line).
+    ex7_factorize::factorization_seconds,
     ex9_documents::document_conversion_by_chunk_size,
     ex9_documents::process_costs,
-    ex7_factorize::factorization_seconds,
 }
