@@ -80,6 +80,12 @@ fn parse_stat(stat: &str) -> Option<(String, char, u32)> {
 /// Fails with a message naming every child of this process that still
 /// exists; `after` says what the caller just did ("estimate_pi_processes
 /// returned").
+///
+/// The check sees every child of the process, whoever started it. A hidden
+/// test runs alone in its own process, so there it is exact; `cargo test`
+/// runs a crate's tests as threads of one process, where another test's
+/// children would show up too, so public tests that use it must run with
+/// `--test-threads=1` (or not use it).
 pub fn assert_no_children_left(after: &str) {
     let children = children_of_this_process();
     assert!(

@@ -118,7 +118,8 @@ pub const JOBS: &[Job] = &[
     },
     Job {
         name: "sum-of-primes-below",
-        description: "task: a whole number n; result: the sum of the primes below n",
+        description: "task: a whole number n; result: the sum of the primes below n \
+                      (exercise 8's sum_of_primes_below)",
         run: sum_of_primes_below_job,
     },
     Job {
@@ -193,22 +194,8 @@ fn exit_if_negative_job(task: Value) -> Result<Value, String> {
 
 fn sum_of_primes_below_job(task: Value) -> Result<Value, String> {
     let limit: u64 = task_as(task, "a whole number")?;
-    let limit = usize::try_from(limit)
-        .ok()
-        .filter(|&limit| limit <= 1 << 32)
-        .ok_or_else(|| format!("{limit} is too large for a sieve"))?;
-    // The sieve of Eratosthenes: cross out the multiples of each prime.
-    let mut is_prime = vec![true; limit];
-    let mut sum: u64 = 0;
-    for number in 2..limit {
-        if is_prime[number] {
-            sum += number as u64;
-            for multiple in (number * number..limit).step_by(number) {
-                is_prime[multiple] = false;
-            }
-        }
-    }
-    Ok(sum.into())
+    // Exercise 8's own function: the pool only carries the work.
+    Ok(crate::ex8_primes::sum_of_primes_below(limit).into())
 }
 
 /// Why one task of [`Pool::map`] has no result.

@@ -3,16 +3,9 @@
 //! child before waiting for any, waits for all of them (also after a
 //! failure), and turns a failing, lying or garbage-printing child into an
 //! error, never a panic or a hang.
-//!
-//! Also the helpers that exercises 1, 2, 3 and 5 share: fake worker
-//! programs written as shell scripts, and a guard that kills and reaps a
-//! child the suite starts itself, on every path.
 
-use std::io::Read;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use grader::harness::{call_graded, call_graded_within, call_graded_within_limit, worker_program};
 use lab5_multiprocessing::{
@@ -20,126 +13,7 @@ use lab5_multiprocessing::{
 };
 use labkit::assert_no_children_left;
 
-/// A folder of fake worker programs, removed when dropped.
-pub(crate) struct ScriptFolder {
-    path: PathBuf,
-}
-
-impl ScriptFolder {
-    /// A fresh folder under the system's temporary folder, named after this
-    /// process and `purpose` so that tests running at once never share one.
-    pub(crate) fn new(purpose: &str) -> ScriptFolder {
-        let path =
-            std::env::temp_dir().join(format!("lab5-suite-{}-{purpose}", std::process::id()));
-        // A leftover from an earlier process with the same id is stale.
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)
-            .unwrap_or_else(|error| panic!("suite: cannot create {}: {error}", path.display()));
-        ScriptFolder { path }
-    }
-
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes an executable `/bin/sh` script named `name` with `body` and
-    /// returns its path.
-    pub(crate) fn script(&self, name: &str, body: &str) -> PathBuf {
-        let script = self.path.join(name);
-        std::fs::write(&script, format!("#!/bin/sh\n{body}\n"))
-            .unwrap_or_else(|error| panic!("suite: cannot write {}: {error}", script.display()));
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-            .unwrap_or_else(|error| panic!("suite: cannot chmod {}: {error}", script.display()));
-        script
-    }
-}
-
-impl Drop for ScriptFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// `text` quoted for `/bin/sh`.
-pub(crate) fn shell_quoted(text: &Path) -> String {
-    format!("'{}'", text.to_string_lossy().replace('\'', r"'\''"))
-}
-
-/// A child the suite started itself: killed and reaped when dropped, so a
-/// failing assertion never leaves it behind.
-pub(crate) struct ChildGuard {
-    pub(crate) child: Child,
-}
-
-impl ChildGuard {
-    /// Starts the graded worker program with `args`, every standard stream
-    /// piped.
-    pub(crate) fn start_worker(args: &[&str]) -> ChildGuard {
-        let worker = worker_program();
-        let child = Command::new(&worker)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|error| panic!("suite: cannot start {}: {error}", worker.display()));
-        ChildGuard { child }
-    }
-
-    /// Everything the child wrote on its standard output and standard
-    /// error, as text; call it once the child has exited.
-    pub(crate) fn read_output(&mut self) -> (String, String) {
-        let read_all = |pipe: Option<&mut dyn Read>| {
-            let mut bytes = Vec::new();
-            if let Some(pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            String::from_utf8_lossy(&bytes).into_owned()
-        };
-        let stdout = read_all(self.child.stdout.as_mut().map(|pipe| pipe as &mut dyn Read));
-        let stderr = read_all(self.child.stderr.as_mut().map(|pipe| pipe as &mut dyn Read));
-        (stdout, stderr)
-    }
-
-    /// How the child ended, once it has.
-    pub(crate) fn exit_status(&mut self) -> Option<ExitStatus> {
-        self.child.try_wait().ok().flatten()
-    }
-
-    /// Waits until the child exits, at most `limit`; whether it did.
-    pub(crate) fn exited_within(&mut self, limit: Duration) -> bool {
-        let give_up = Instant::now() + limit;
-        loop {
-            match self.child.try_wait() {
-                Ok(Some(_)) => return true,
-                Ok(None) if Instant::now() < give_up => {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                _ => return false,
-            }
-        }
-    }
-}
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The name of a `ProcessError` variant, for messages and comparisons.
-pub(crate) fn variant_name<T: std::fmt::Debug>(result: &Result<T, ProcessError>) -> String {
-    match result {
-        Ok(value) => format!("Ok({value:?})"),
-        Err(ProcessError::InvalidRequest(_)) => "InvalidRequest".to_owned(),
-        Err(ProcessError::CouldNotStart { .. }) => "CouldNotStart".to_owned(),
-        Err(ProcessError::Io { .. }) => "Io".to_owned(),
-        Err(ProcessError::ChildFailed { .. }) => "ChildFailed".to_owned(),
-        Err(ProcessError::UnreadableOutput { .. }) => "UnreadableOutput".to_owned(),
-        Err(_) => "another error".to_owned(),
-    }
-}
+use crate::support::{ChildGuard, ScriptFolder, shell_quoted, variant_name};
 
 /// Calls the graded `spawn_children` with a time limit.
 fn spawn(

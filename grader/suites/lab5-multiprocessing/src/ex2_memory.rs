@@ -15,7 +15,7 @@ use lab5_multiprocessing::{
 };
 use labkit::assert_no_children_left;
 
-use crate::ex1_spawn::{ChildGuard, ScriptFolder, variant_name};
+use crate::support::{ChildGuard, ScriptFolder, variant_name};
 
 /// Calls the graded `append_in_child` with a time limit.
 fn in_child(

@@ -16,7 +16,7 @@ use lab5_multiprocessing::{
 };
 use labkit::assert_no_children_left;
 
-use crate::ex1_spawn::{ChildGuard, ScriptFolder, shell_quoted, variant_name};
+use crate::support::{ChildGuard, ScriptFolder, shell_quoted, variant_name};
 
 /// How far a sum by children may be from the serial sum.
 const TOLERANCE: f64 = 1e-9;

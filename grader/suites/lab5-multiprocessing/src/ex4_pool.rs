@@ -16,7 +16,7 @@
 use std::io::{self, Cursor, ErrorKind, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,8 @@ use grader::harness::{call_graded, call_graded_within_limit};
 use lab5_multiprocessing::{
     MAX_FRAME_BYTES, POOL_WORKER_SUBCOMMAND, Pool, ProcessError, TaskError, read_frame, write_frame,
 };
+
+use crate::support::ChildGuard;
 use serde_json::{Value, json};
 
 /// How long a pool call may take before a test calls it hung. Correct calls
@@ -168,17 +170,6 @@ impl Write for ShortWriter {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
-    }
-}
-
-/// A child process the test started itself, killed and reaped when the
-/// guard is dropped, on every path.
-struct ChildGuard(Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 
@@ -334,7 +325,7 @@ pub fn pool_worker_answers_each_request_frame_at_once_and_exits_on_end_of_file()
     else {
         unreachable!("both pipes were asked for")
     };
-    let mut guard = ChildGuard(child);
+    let mut guard = ChildGuard { child };
     let requests = [
         (
             json!({"job": "square", "tasks": [2, 3, 12]}),
@@ -390,7 +381,7 @@ pub fn pool_worker_answers_each_request_frame_at_once_and_exits_on_end_of_file()
             Ok(None) => panic!(
                 "the worker closed its output instead of answering the request {request}; \
                  its status: {:?}",
-                guard.0.wait()
+                guard.child.wait()
             ),
             Err(error) => panic!(
                 "the worker's answer to {request} is not a whole frame ({error}); write the \
@@ -409,7 +400,7 @@ pub fn pool_worker_answers_each_request_frame_at_once_and_exits_on_end_of_file()
     // guard kills a worker that never exits.
     let give_up = Instant::now() + POOL_HANG_LIMIT;
     let status = loop {
-        match guard.0.try_wait() {
+        match guard.child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < give_up => thread::sleep(Duration::from_millis(5)),
             Ok(None) => panic!(

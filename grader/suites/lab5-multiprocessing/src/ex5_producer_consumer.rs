@@ -20,7 +20,7 @@ use lab5_multiprocessing::{
 };
 use labkit::assert_no_children_left;
 
-use crate::ex1_spawn::{ChildGuard, ScriptFolder, variant_name};
+use crate::support::{ChildGuard, ScriptFolder, variant_name};
 
 /// How long a producer/consumer exchange may take before the test calls it
 /// hung: correct runs of these tests take well under a second, also on a

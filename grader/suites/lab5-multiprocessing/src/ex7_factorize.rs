@@ -11,8 +11,7 @@
 //! fewer divisions each) to keep the tests fast; the lecture's own numbers
 //! are timed by the `factorization_seconds` experiment.
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use grader::harness::{BenchMode, SUBJECT_UNDER_TEST, bench_mode, measure};
@@ -23,6 +22,8 @@ use lab5_multiprocessing::{
 };
 
 use grader::harness::{call_graded, call_graded_within};
+
+use crate::support::{ScriptFolder, shell_quoted, variant_name};
 
 /// The factorization the tests trust: trial division, written here.
 fn trusted_factorization(number: u64) -> Vec<u64> {
@@ -55,19 +56,6 @@ fn test_numbers() -> Vec<u64> {
     numbers.extend(numbers_from(100_000_000_001, 30));
     numbers.extend([2, 1, 1_000_003 * 1_000_003, 64, 0, 999_983]);
     numbers
-}
-
-/// The name of a [`ProcessError`] variant, for messages.
-pub(crate) fn variant_name<T>(result: &Result<T, ProcessError>) -> &'static str {
-    match result {
-        Ok(_) => "Ok",
-        Err(ProcessError::InvalidRequest(_)) => "InvalidRequest",
-        Err(ProcessError::CouldNotStart { .. }) => "CouldNotStart",
-        Err(ProcessError::Io { .. }) => "Io",
-        Err(ProcessError::ChildFailed { .. }) => "ChildFailed",
-        Err(ProcessError::UnreadableOutput { .. }) => "UnreadableOutput",
-        Err(_) => "another error",
-    }
 }
 
 pub fn factorize_gives_ascending_prime_factors_and_the_lectures_first_numbers() {
@@ -201,8 +189,8 @@ pub fn processes_factorize_in_children_running_at_the_same_time() {
         &format!(
             "echo start >> {log}\nsleep 0.3\n{worker} \"$@\"\nstatus=$?\necho end >> {log}\n\
              exit $status",
-            log = shell_quoted(&log.to_string_lossy()),
-            worker = shell_quoted(&grader::harness::worker_program().to_string_lossy()),
+            log = shell_quoted(&log),
+            worker = shell_quoted(&grader::harness::worker_program()),
         ),
     );
     let numbers = numbers_from(100_000_000_001, 12);
@@ -249,7 +237,7 @@ pub fn factorize_and_sum_primes_processes_report_failing_or_lying_children_as_er
         "answers-one-then-fails",
         &format!(
             "head -n 1 | {worker} \"$@\"\nexit 5",
-            worker = shell_quoted(&worker.to_string_lossy())
+            worker = shell_quoted(&worker)
         ),
     );
     let missing = scripts.path().join("no-such-worker");
@@ -312,12 +300,17 @@ const HANG_HINT: &str = "a child that died or answered nonsense must end the wai
 
 /// Fails unless `result` is one of the `accepted` errors and `call` left
 /// no child behind.
-fn check_reported<T>(call: &str, result: &Result<T, ProcessError>, what: &str, accepted: &[&str]) {
+fn check_reported<T: std::fmt::Debug>(
+    call: &str,
+    result: &Result<T, ProcessError>,
+    what: &str,
+    accepted: &[&str],
+) {
     labkit::assert_no_children_left(&format!("{call} returned"));
     let variant = variant_name(result);
     // A child that died may first show as a broken pipe (Io).
-    let acceptable =
-        accepted.contains(&variant) || (accepted.contains(&"ChildFailed") && variant == "Io");
+    let acceptable = accepted.contains(&variant.as_str())
+        || (accepted.contains(&"ChildFailed") && variant == "Io");
     assert!(
         acceptable,
         "misbehaviour not reported: {call} returned {variant} ({:?}); {what} must be \
@@ -325,49 +318,6 @@ fn check_reported<T>(call: &str, result: &Result<T, ProcessError>, what: &str, a
         result.as_ref().err().map(ToString::to_string),
         accepted.join(" or ProcessError::")
     );
-}
-
-/// A folder of fake worker programs, removed when dropped.
-pub(crate) struct ScriptFolder {
-    path: PathBuf,
-}
-
-impl ScriptFolder {
-    /// A fresh folder under the system's temporary folder, named after this
-    /// process and `purpose`.
-    pub(crate) fn new(purpose: &str) -> ScriptFolder {
-        let path =
-            std::env::temp_dir().join(format!("lab5-suite-{}-{purpose}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)
-            .unwrap_or_else(|error| panic!("suite: cannot create {}: {error}", path.display()));
-        ScriptFolder { path }
-    }
-
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes an executable `/bin/sh` script named `name` with `body`.
-    pub(crate) fn script(&self, name: &str, body: &str) -> PathBuf {
-        let script = self.path.join(name);
-        std::fs::write(&script, format!("#!/bin/sh\n{body}\n"))
-            .unwrap_or_else(|error| panic!("suite: cannot write {}: {error}", script.display()));
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-            .unwrap_or_else(|error| panic!("suite: cannot chmod {}: {error}", script.display()));
-        script
-    }
-}
-
-impl Drop for ScriptFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// `text` quoted for `/bin/sh`.
-pub(crate) fn shell_quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// The timing experiment: seconds to factorize the lecture's numbers
