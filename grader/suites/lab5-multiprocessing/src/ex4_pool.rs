@@ -25,14 +25,15 @@ use lab5_multiprocessing::{
     MAX_FRAME_BYTES, POOL_WORKER_SUBCOMMAND, Pool, ProcessError, TaskError, read_frame, write_frame,
 };
 
-use crate::support::ChildGuard;
 use serde_json::{Value, json};
+
+use crate::support::ChildGuard;
 
 /// How long a pool call may take before a test calls it hung. Correct calls
 /// here take milliseconds (the slowest sleeps 800 ms on purpose), also on a
 /// loaded machine; the known hangs (a drop waiting for a worker that
 /// ignores end of file, a map waiting for a dead worker) never end.
-pub const POOL_HANG_LIMIT: Duration = Duration::from_secs(6);
+pub const POOL_HANG_LIMIT: Duration = Duration::from_secs(3);
 
 /// The lab's worker program, built by the grader from the graded crate.
 pub fn worker_program() -> PathBuf {

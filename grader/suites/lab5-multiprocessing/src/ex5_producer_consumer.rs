@@ -25,7 +25,7 @@ use crate::support::{ChildGuard, ScriptFolder, variant_name};
 /// How long a producer/consumer exchange may take before the test calls it
 /// hung: correct runs of these tests take well under a second, also on a
 /// loaded machine.
-const HANG_LIMIT: Duration = Duration::from_secs(5);
+const HANG_LIMIT: Duration = Duration::from_secs(3);
 
 /// The suite's own summary of `items`: (count, sum, checksum).
 fn expected_summary(items: &[u64]) -> (u64, u64, u64) {
