@@ -60,7 +60,10 @@ impl fmt::Display for ProcessError {
                 stderr.trim_end()
             ),
             ProcessError::UnreadableOutput { child_idx, output } => {
-                write!(f, "child {child_idx} printed {output:?}, which is not a valid answer")
+                write!(
+                    f,
+                    "child {child_idx} printed {output:?}, which is not a valid answer"
+                )
             }
         }
     }
