@@ -5,7 +5,8 @@
 //! inside a piece of code at once ([`probe`]), small waitable signals for
 //! rendezvous between threads ([`rendezvous`]) and a deliberately slow HTTP
 //! server on loopback ([`http`]) and the list of this process's children
-//! that were never waited for ([`children`]).
+//! that were never waited for ([`children`]), and fake programs written as
+//! shell scripts ([`scripts`]).
 //!
 //! Nothing here is graded, and nothing here may depend on a lab crate or on
 //! the grader: students get this crate as a dev-dependency, so it must stay
@@ -15,12 +16,14 @@ pub mod children;
 pub mod http;
 pub mod probe;
 pub mod rendezvous;
+pub mod scripts;
 pub mod time;
 
 pub use children::{ChildProcess, assert_no_children_left, children_of_this_process};
 pub use http::SlowHttpServer;
 pub use probe::{ConcurrencyProbe, ProbeGuard};
 pub use rendezvous::{Flag, WaitableCounter};
+pub use scripts::{ScriptFolder, shell_quoted};
 pub use time::{measure, measure_fastest, unit, units};
 
 /// The path of a lab's worker program, for public tests of code that

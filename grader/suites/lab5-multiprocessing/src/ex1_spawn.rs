@@ -166,7 +166,7 @@ pub fn spawn_children_starts_every_child_before_waiting_for_any() {
              \x20 sleep 0.01\n\
              done\necho together >> {log}\nexec {worker} \"$@\"",
             log = shell_quoted(&log),
-            worker = shell_quoted(&worker_program()),
+            worker = shell_quoted(worker_program()),
         ),
     );
     let call = format!("spawn_children({n_children}, barrier_worker)");
@@ -192,7 +192,7 @@ pub fn spawn_children_starts_every_child_before_waiting_for_any() {
 
 pub fn spawn_children_reports_a_failing_or_lying_child_as_an_error_and_waits_for_all() {
     let scripts = ScriptFolder::new("hello-misbehaving");
-    let worker = shell_quoted(&worker_program());
+    let worker = shell_quoted(worker_program());
     // The scripts are started as `SCRIPT hello IDX`: the index is `$2`.
     let cases = [
         (

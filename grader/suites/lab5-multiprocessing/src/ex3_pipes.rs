@@ -175,7 +175,7 @@ pub fn leibniz_children_add_up_to_the_serial_sum_for_1_to_8_children_and_uneven_
 
 pub fn leibniz_with_children_reports_failing_or_garbage_printing_children_as_errors() {
     let scripts = ScriptFolder::new("leibniz-misbehaving");
-    let worker = shell_quoted(&worker_program());
+    let worker = shell_quoted(worker_program());
     // Every script reads its request first, so the parent's write never
     // meets a closed pipe and the expected error is certain.
     let cases = [
@@ -245,7 +245,7 @@ pub fn leibniz_with_no_children_or_an_empty_range_starts_no_child() {
         &format!(
             "echo started >> {}\nexec {} \"$@\"",
             shell_quoted(&log),
-            shell_quoted(&worker_program())
+            shell_quoted(worker_program())
         ),
     );
     #[allow(clippy::reversed_empty_ranges)]

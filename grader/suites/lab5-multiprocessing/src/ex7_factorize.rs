@@ -190,7 +190,7 @@ pub fn processes_factorize_in_children_running_at_the_same_time() {
             "echo start >> {log}\nsleep 0.3\n{worker} \"$@\"\nstatus=$?\necho end >> {log}\n\
              exit $status",
             log = shell_quoted(&log),
-            worker = shell_quoted(&grader::harness::worker_program()),
+            worker = shell_quoted(grader::harness::worker_program()),
         ),
     );
     let numbers = numbers_from(100_000_000_001, 12);

@@ -1,61 +1,15 @@
 //! Helpers shared by the modules of this suite: fake worker programs
-//! written as shell scripts, a guard that kills and reaps a child the suite
+//! written as shell scripts (from labkit), a guard that kills and reaps a child the suite
 //! starts itself on every path, and the names of `ProcessError` variants
 //! for messages.
 
 use std::io::Read;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use grader::harness::worker_program;
 use lab5_multiprocessing::ProcessError;
-
-/// A folder of fake worker programs, removed when dropped.
-pub struct ScriptFolder {
-    path: PathBuf,
-}
-
-impl ScriptFolder {
-    /// A fresh folder under the system's temporary folder, named after this
-    /// process and `purpose` so that tests running at once never share one.
-    pub fn new(purpose: &str) -> ScriptFolder {
-        let path =
-            std::env::temp_dir().join(format!("lab5-suite-{}-{purpose}", std::process::id()));
-        // A leftover from an earlier process with the same id is stale.
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)
-            .unwrap_or_else(|error| panic!("suite: cannot create {}: {error}", path.display()));
-        ScriptFolder { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes an executable `/bin/sh` script named `name` with `body` and
-    /// returns its path.
-    pub fn script(&self, name: &str, body: &str) -> PathBuf {
-        let script = self.path.join(name);
-        std::fs::write(&script, format!("#!/bin/sh\n{body}\n"))
-            .unwrap_or_else(|error| panic!("suite: cannot write {}: {error}", script.display()));
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-            .unwrap_or_else(|error| panic!("suite: cannot chmod {}: {error}", script.display()));
-        script
-    }
-}
-
-impl Drop for ScriptFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// `text` quoted for `/bin/sh`.
-pub fn shell_quoted(text: &Path) -> String {
-    format!("'{}'", text.to_string_lossy().replace('\'', r"'\''"))
-}
+pub use labkit::{ScriptFolder, shell_quoted};
 
 /// A child the suite started itself: killed and reaped when dropped, so a
 /// failing assertion never leaves it behind.

@@ -155,7 +155,7 @@ pub fn processes_report_a_failing_or_garbage_printing_worker_as_an_error() {
         &format!(
             "case \"$*\" in\n  *'--blocks 1..2'*) echo 'middle worker broke' >&2; exit 4 ;;\n\
              esac\nexec {} \"$@\"",
-            shell_quoted(&worker.to_string_lossy())
+            shell_quoted(&worker)
         ),
     );
     let missing = scripts.path().join("no-such-worker");
@@ -219,8 +219,8 @@ pub fn processes_run_their_workers_at_the_same_time() {
         &format!(
             "echo start >> {log}\nsleep 0.5\n{worker} \"$@\"\nstatus=$?\necho end >> {log}\n\
              exit $status",
-            log = shell_quoted(&log.to_string_lossy()),
-            worker = shell_quoted(&worker_program().to_string_lossy()),
+            log = shell_quoted(&log),
+            worker = shell_quoted(worker_program()),
         ),
     );
     let n_samples = 3 * SAMPLES_PER_BLOCK;

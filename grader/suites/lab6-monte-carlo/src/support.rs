@@ -9,10 +9,10 @@
 //! never decide whether a result is right; the tests do.
 
 use std::f64::consts::PI;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use grader::harness::{call_graded, call_graded_within};
+pub use labkit::{ScriptFolder, shell_quoted};
 
 /// The probability that a uniform point of the unit square lies in the
 /// quarter disc.
@@ -61,50 +61,4 @@ pub fn check_within_four_sigma(estimate: f64, n_samples: u64, call: &str) {
 /// The lab's worker program, built by the grader from the graded crate.
 pub fn worker_program() -> PathBuf {
     grader::harness::worker_program()
-}
-
-/// A folder of fake worker programs, removed when dropped.
-pub struct ScriptFolder {
-    path: PathBuf,
-}
-
-impl ScriptFolder {
-    /// A fresh folder under the system's temporary folder, named after this
-    /// process and `purpose` so that tests running at once never share one.
-    pub fn new(purpose: &str) -> ScriptFolder {
-        let path =
-            std::env::temp_dir().join(format!("lab6-suite-{}-{purpose}", std::process::id()));
-        // A leftover from an earlier process with the same id is stale.
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)
-            .unwrap_or_else(|error| panic!("suite: cannot create {}: {error}", path.display()));
-        ScriptFolder { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes an executable `/bin/sh` script named `name` with `body` and
-    /// returns its path.
-    pub fn script(&self, name: &str, body: &str) -> PathBuf {
-        let script = self.path.join(name);
-        std::fs::write(&script, format!("#!/bin/sh\n{body}\n"))
-            .unwrap_or_else(|error| panic!("suite: cannot write {}: {error}", script.display()));
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-            .unwrap_or_else(|error| panic!("suite: cannot chmod {}: {error}", script.display()));
-        script
-    }
-}
-
-impl Drop for ScriptFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// `text` quoted for `/bin/sh` (single quotes, with any single quote in it
-/// closed, escaped and reopened).
-pub fn shell_quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
