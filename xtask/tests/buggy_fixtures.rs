@@ -138,31 +138,60 @@ fn every_explored_lab_has_enough_buggy_fixtures() {
 /// quarter of the time (21 min of CPU in 14.5 min of CI).
 const FIXTURES_AT_ONCE: usize = 3;
 
+/// Whether one of the fixture's catching tests is a speed test.
+fn is_caught_by_a_speed_test(
+    course: &grader::course::Course,
+    lab_id: &str,
+    expected: &Expected,
+) -> bool {
+    course.find_lab(lab_id).ok().is_some_and(|lab| {
+        lab.tests
+            .iter()
+            .any(|test| test.speed.is_some() && expected.caught_by.contains(&test.name))
+    })
+}
+
 /// Grades every fixture's catching tests, `RUNS` times each, and returns
-/// the results in the fixtures' order.
-fn grade_all_fixtures(fixtures: &[(PathBuf, String, Expected)]) -> Vec<Value> {
+/// the results and each grade's wall time, in the fixtures' order.
+///
+/// A fixture caught by a speed test is graded last and alone: a speed test
+/// compares medians measured on an otherwise idle machine (the course marks
+/// it `alone`), and other grades running beside it once let a lock-bound
+/// submission reach a tenth of the reference's speed.
+fn grade_all_fixtures(
+    course: &grader::course::Course,
+    fixtures: &[(PathBuf, String, Expected)],
+) -> Vec<(Value, Duration)> {
+    let (timed, untimed): (Vec<usize>, Vec<usize>) = (0..fixtures.len())
+        .partition(|&idx| is_caught_by_a_speed_test(course, &fixtures[idx].1, &fixtures[idx].2));
+    let results = std::sync::Mutex::new(vec![(Value::Null, Duration::ZERO); fixtures.len()]);
+    let grade_one = |fixture_idx: usize| {
+        let (dir, lab_id, expected) = &fixtures[fixture_idx];
+        // Only the catching tests, each RUNS times: the grader then builds
+        // only the suite variants that hold them.
+        let mut args = vec!["--repeat".to_owned(), RUNS.to_string()];
+        for name in &expected.caught_by {
+            args.extend(["--filter".to_owned(), name.clone()]);
+        }
+        let started = std::time::Instant::now();
+        let graded = grade_json(lab_id, dir, &args);
+        results.lock().unwrap()[fixture_idx] = (graded, started.elapsed());
+    };
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(vec![Value::Null; fixtures.len()]);
     std::thread::scope(|scope| {
         for _ in 0..FIXTURES_AT_ONCE {
             scope.spawn(|| {
-                loop {
-                    let fixture_idx = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((dir, lab_id, expected)) = fixtures.get(fixture_idx) else {
-                        break;
-                    };
-                    // Only the catching tests, each RUNS times: the grader
-                    // then builds only the suite variants that hold them.
-                    let mut args = vec!["--repeat".to_owned(), RUNS.to_string()];
-                    for name in &expected.caught_by {
-                        args.extend(["--filter".to_owned(), name.clone()]);
-                    }
-                    let graded = grade_json(lab_id, dir, &args);
-                    results.lock().unwrap()[fixture_idx] = graded;
+                while let Some(&fixture_idx) =
+                    untimed.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    grade_one(fixture_idx);
                 }
             });
         }
     });
+    for fixture_idx in timed {
+        grade_one(fixture_idx);
+    }
     results.into_inner().unwrap()
 }
 
@@ -173,12 +202,17 @@ fn every_buggy_fixture_loses_points_on_every_run() {
     let mut problems = Vec::new();
     let mut replay_commands: Vec<(String, String)> = Vec::new();
     let mut table = vec![format!(
-        "{:<48} {:<60} {:<8} how",
-        "fixture", "caught by", "verdict"
+        "{:<48} {:>6} {:>6} {:<60} {:<8} how",
+        "fixture", "secs", "build", "caught by", "verdict"
     )];
-    let all_results = grade_all_fixtures(&fixtures);
-    for ((dir, lab_id, expected), results) in fixtures.iter().zip(all_results) {
+    let all_results = grade_all_fixtures(&course, &fixtures);
+    for ((dir, lab_id, expected), (results, wall_time)) in fixtures.iter().zip(all_results) {
         let fixture_name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let times = format!(
+            "{:>6.1} {:>6.1}",
+            wall_time.as_secs_f64(),
+            results["build"]["duration_secs"].as_f64().unwrap_or(0.0)
+        );
         if results["build"]["ok"] != true {
             problems.push(format!(
                 "{fixture_name}: does not compile: {}",
@@ -221,7 +255,7 @@ fn every_buggy_fixture_loses_points_on_every_run() {
                 .map(|line| line.split(';').next().unwrap_or(line))
                 .unwrap_or_else(|| message.lines().next().unwrap_or(""));
             table.push(format!(
-                "{fixture_name:<48} {name:<60} {:<8} {how}",
+                "{fixture_name:<48} {times} {name:<60} {:<8} {how}",
                 test["status"].as_str().unwrap_or("?")
             ));
         }
