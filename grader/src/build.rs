@@ -302,6 +302,7 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
         request.implementation,
         &package_name,
         optimize_suite_code,
+        matches!(request.key_source, Implementation::Submission(_)),
         worker_source.as_deref(),
     )?;
     write_if_changed(&generated_dir.join("Cargo.toml"), &manifest)?;
@@ -421,6 +422,7 @@ fn generated_manifest(
     implementation: &ImplementationInfo,
     package_name: &str,
     optimize_suite_code: bool,
+    graded_once: bool,
     worker_source: Option<&Path>,
 ) -> Result<String, Error> {
     let suite_dir = lab.suite_dir(course_root);
@@ -489,6 +491,8 @@ fn generated_manifest(
     release.insert("incremental".into(), true.into());
     release.insert("debug".into(), "line-tables-only".into());
     release.insert("panic".into(), "unwind".into());
+    let mut packages = Table::new();
+    let mut suite_package = Table::new();
     if !optimize_suite_code {
         // The suite's own code is scenario glue; the time goes to the
         // implementation (and the scheduler, when exploring), which stay
@@ -497,10 +501,29 @@ fn generated_manifest(
         // exploring build of lab 3; 14 s to 3 s of wall time for its native
         // build), which every newly graded submission pays. Only timing
         // experiments, whose loops live in the suite, need it optimized.
-        let mut suite_package = Table::new();
         suite_package.insert("opt-level".into(), 0.into());
-        let mut packages = Table::new();
+    }
+    if graded_once {
+        // A submitted folder is usually graded once (an autograder, a
+        // batch), so an incremental cache for it is written and never read,
+        // and nobody reads its backtraces. Without either, a lab 3 suite
+        // builds in 3.1 s instead of 4.0 s. Dependencies keep the shared
+        // profile, so their compiled copies stay shared.
+        let lean = |mut settings: Table| {
+            settings.insert("incremental".into(), false.into());
+            settings.insert("debug".into(), false.into());
+            settings
+        };
+        packages.insert(
+            implementation.package.clone(),
+            Value::Table(lean(Table::new())),
+        );
+        suite_package = lean(suite_package);
+    }
+    if !suite_package.is_empty() {
         packages.insert(package_name.to_owned(), Value::Table(suite_package));
+    }
+    if !packages.is_empty() {
         release.insert("package".into(), Value::Table(packages));
     }
     let mut profile = Table::new();

@@ -151,8 +151,8 @@ pub fn spawn_children_starts_every_child_before_waiting_for_any() {
     let scripts = ScriptFolder::new("hello-barrier");
     let log = scripts.path().join("starts.log");
     let n_children = 3;
-    // Each child logs its start, then waits (up to about a second, in short
-    // sleeps) until all three have started, and logs whether they all did
+    // Each child logs its start, then waits (up to about a second, in 20
+    // sleeps of 50 ms) until all three have started, and logs whether they all did
     // before it runs the real worker in its place (`exec` keeps its pid).
     // Children started together all see each other; a parent that waits
     // for each child before starting the next leaves the first ones alone.
@@ -162,8 +162,8 @@ pub fn spawn_children_starts_every_child_before_waiting_for_any() {
             "echo start >> {log}\nattempts=0\n\
              while [ \"$(grep -c start {log})\" -lt {n_children} ]; do\n\
              \x20 attempts=$((attempts + 1))\n\
-             \x20 if [ $attempts -gt 100 ]; then echo alone >> {log}; exec {worker} \"$@\"; fi\n\
-             \x20 sleep 0.01\n\
+             \x20 if [ $attempts -gt 20 ]; then echo alone >> {log}; exec {worker} \"$@\"; fi\n\
+             \x20 sleep 0.05\n\
              done\necho together >> {log}\nexec {worker} \"$@\"",
             log = shell_quoted(&log),
             worker = shell_quoted(worker_program()),
