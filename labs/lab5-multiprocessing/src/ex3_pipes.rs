@@ -26,30 +26,9 @@ use std::process::ExitCode;
 use crate::ProcessError;
 use crate::worker::{Subcommand, usage_error};
 
-/// The worker program's sub-command that sums one range of the series.
-pub const LEIBNIZ_SUBCOMMAND: &str = "leibniz";
-
-/// The worker program's sub-commands of this exercise.
-pub(crate) const SUBCOMMANDS: &[Subcommand] = &[Subcommand {
-    name: LEIBNIZ_SUBCOMMAND,
-    usage: "(no arguments; reads \"START END\" on standard input)",
-    run: run_leibniz,
-}];
-
-/// `leibniz`: the child side, on the process's standard input and output.
-/// Provided complete.
-fn run_leibniz(args: &[String]) -> ExitCode {
-    if !args.is_empty() {
-        return usage_error(&SUBCOMMANDS[0], "expected no arguments");
-    }
-    match leibniz_child(io::stdin().lock(), io::stdout().lock()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("lab5 worker leibniz: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
+// Provided complete, in `ex3_pipes/provided.rs`: the sub-command
+mod provided;
+pub use provided::*;
 
 /// `4 * sum of (-1)^k / (2k + 1)` for k in `terms`, in order of k; 0.0 for
 /// an empty range. `leibniz_partial_sum(0..n)` tends to pi as n grows.

@@ -20,20 +20,10 @@ use std::process::ExitCode;
 use crate::process_error::ProcessError;
 use crate::worker::{Subcommand, usage_error};
 
-/// The worker program's sub-commands of this exercise.
-pub(crate) const SUBCOMMANDS: &[Subcommand] = &[Subcommand {
-    name: SUM_PRIMES_SUBCOMMAND,
-    usage: "N [N...]",
-    run: run_sum_primes,
-}];
-
-/// The sub-command that prints `[N, sum of primes below N]` for each N.
-pub const SUM_PRIMES_SUBCOMMAND: &str = "sum-primes";
-
-/// The lecture's limits: 100,000, 200,000, ..., 2,400,000. Provided.
-pub fn prime_sum_limits() -> Vec<u64> {
-    (1..=24).map(|step| step * 100_000).collect()
-}
+// Provided complete, in `ex8_primes/provided.rs`: the limits and the sub-
+// command
+mod provided;
+pub use provided::*;
 
 /// The sum of the primes strictly below `n`: `sum_of_primes_below(10)` is
 /// 2 + 3 + 5 + 7 = 17. 0 for `n` up to 2.
@@ -67,33 +57,6 @@ pub fn sums_of_primes_serial(limits: &[u64]) -> Vec<[u64; 2]> {
 pub fn sums_of_primes_threads(limits: &[u64], n_threads: usize) -> Vec<[u64; 2]> {
     let _ = (limits, n_threads);
     todo!("exercise 8: sums_of_primes_threads")
-}
-
-/// The `sum-primes` sub-command: one line `[N,SUM]` (JSON) per argument,
-/// in the order given. Provided complete.
-fn run_sum_primes(args: &[String]) -> ExitCode {
-    let mut limits = Vec::with_capacity(args.len());
-    for arg in args {
-        match arg.parse::<u64>() {
-            Ok(limit) => limits.push(limit),
-            Err(_) => return usage_error(&SUBCOMMANDS[0], &format!("`{arg}` is not a limit")),
-        }
-    }
-    let mut stdout = io::stdout().lock();
-    for limit in limits {
-        let line = serde_json::json!([limit, sum_of_primes_below(limit)]);
-        if let Err(error) = writeln!(stdout, "{line}") {
-            let _ = writeln!(io::stderr(), "lab5 worker sum-primes: {error}");
-            return ExitCode::FAILURE;
-        }
-    }
-    match stdout.flush() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            let _ = writeln!(io::stderr(), "lab5 worker sum-primes: {error}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 /// [`sums_of_primes_serial`] computed by `n_processes` children running

@@ -15,29 +15,10 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use crate::worker::{Subcommand, usage_error};
 use crate::{ProcessError, shortened};
 
-/// The worker program's sub-command that sums one range of the series.
-pub const LEIBNIZ_SUBCOMMAND: &str = "leibniz";
-
-/// The worker program's sub-commands of this exercise.
-pub(crate) const SUBCOMMANDS: &[Subcommand] = &[Subcommand {
-    name: LEIBNIZ_SUBCOMMAND,
-    usage: "(no arguments; reads \"START END\" on standard input)",
-    run: run_leibniz,
-}];
-
-/// `leibniz`: the child side, on the process's standard input and output.
-fn run_leibniz(args: &[String]) -> ExitCode {
-    if !args.is_empty() {
-        return usage_error(&SUBCOMMANDS[0], "expected no arguments");
-    }
-    match leibniz_child(io::stdin().lock(), io::stdout().lock()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("lab5 worker leibniz: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
+// Provided: the sub-command; the student crate's own file.
+#[path = "../../../labs/lab5-multiprocessing/src/ex3_pipes/provided.rs"]
+mod provided;
+pub use provided::*;
 
 /// `4 * sum of (-1)^k / (2k + 1)` for k in `terms`, summed in order of k.
 pub fn leibniz_partial_sum(terms: Range<u64>) -> f64 {

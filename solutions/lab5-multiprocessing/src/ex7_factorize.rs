@@ -15,33 +15,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::process_error::{ProcessError, shortened};
 use crate::worker::{Subcommand, usage_error};
 
-/// The worker program's sub-commands of this exercise.
-pub(crate) const SUBCOMMANDS: &[Subcommand] = &[Subcommand {
-    name: FACTORIZE_SUBCOMMAND,
-    usage: "(no arguments; numbers on standard input, one per line)",
-    run: run_factorize,
-}];
-
-/// The sub-command that factorizes the numbers it reads on standard input.
-pub const FACTORIZE_SUBCOMMAND: &str = "factorize";
-
-/// The first number of the lecture's benchmark.
-pub const FIRST_BENCHMARK_NUMBER: u64 = 9_999_999_999_999;
-
-/// How many numbers the lecture's benchmark factorizes.
-pub const BENCHMARK_NUMBER_COUNT: usize = 300;
-
-/// `count` odd numbers (if `first` is odd) from `first` on, each the
-/// previous plus 2. Provided.
-pub fn numbers_from(first: u64, count: usize) -> Vec<u64> {
-    (0..count as u64).map(|step| first + 2 * step).collect()
-}
-
-/// The lecture's 300 numbers: 9,999,999,999,999, 10,000,000,000,001, ...
-/// Provided.
-pub fn benchmark_numbers() -> Vec<u64> {
-    numbers_from(FIRST_BENCHMARK_NUMBER, BENCHMARK_NUMBER_COUNT)
-}
+// Provided: the numbers, the factor-list lines and the sub-command; the student
+// crate's own file.
+#[path = "../../../labs/lab5-multiprocessing/src/ex7_factorize/provided.rs"]
+mod provided;
+pub use provided::*;
 
 /// The prime factors of `n` in ascending order, each as often as it
 /// divides `n`; empty for 0 and 1.
@@ -115,24 +93,6 @@ pub fn factorize_threads(numbers: &[u64], n_threads: usize) -> Vec<Vec<u64>> {
     factor_lists
 }
 
-/// A factor list as the `factorize` child writes it: the factors separated
-/// by single spaces (an empty line for 0 and 1). Provided.
-pub fn format_factors(factors: &[u64]) -> String {
-    factors
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Reads back a line written by [`format_factors`] (without its newline);
-/// `None` if it is not a list of whole numbers. Provided.
-pub fn parse_factors(line: &str) -> Option<Vec<u64>> {
-    line.split_whitespace()
-        .map(|factor| factor.parse::<u64>().ok())
-        .collect()
-}
-
 /// The `factorize` child's work: for every line of `input` (a number),
 /// writes its factor list as one line of `output`, flushed at once.
 pub fn factorize_stream(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
@@ -150,20 +110,6 @@ pub fn factorize_stream(input: impl BufRead, mut output: impl Write) -> io::Resu
         output.flush()?;
     }
     Ok(())
-}
-
-/// The `factorize` sub-command. Provided complete.
-fn run_factorize(args: &[String]) -> ExitCode {
-    if !args.is_empty() {
-        return usage_error(&SUBCOMMANDS[0], "takes no arguments");
-    }
-    match factorize_stream(io::stdin().lock(), io::stdout().lock()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            let _ = writeln!(io::stderr(), "lab5 worker factorize: {error}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 /// The factor lists of `numbers`, in input order, computed by
