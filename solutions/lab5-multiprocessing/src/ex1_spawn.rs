@@ -9,9 +9,10 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
+use std::process::{Child, ExitCode, ExitStatus};
 use std::str::FromStr;
 
+use crate::start::start_children;
 use crate::worker::{Subcommand, usage_error};
 use crate::{ProcessError, shortened};
 
@@ -54,31 +55,11 @@ pub fn spawn_children(
              its index as its status"
         )));
     }
-    let mut children: Vec<Child> = Vec::with_capacity(n_children);
-    for child_idx in 0..n_children {
-        let spawned = Command::new(worker_program)
-            .arg(HELLO_SUBCOMMAND)
-            .arg(child_idx.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
-        match spawned {
-            Ok(child) => children.push(child),
-            Err(source) => {
-                // The children already started would run for nobody: stop
-                // and reap them before reporting.
-                for mut started in children {
-                    let _ = started.kill();
-                    let _ = started.wait();
-                }
-                return Err(ProcessError::CouldNotStart {
-                    program: worker_program.to_path_buf(),
-                    source,
-                });
-            }
-        }
-    }
+    let children = start_children(
+        worker_program,
+        (0..n_children).map(|child_idx| vec![HELLO_SUBCOMMAND.to_owned(), child_idx.to_string()]),
+        false,
+    )?;
     let mut reports = Vec::with_capacity(n_children);
     let mut first_error = None;
     for (child_idx, child) in children.into_iter().enumerate() {

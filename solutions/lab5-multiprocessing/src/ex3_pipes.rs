@@ -10,8 +10,9 @@
 use std::io::{self, BufRead, Write};
 use std::ops::Range;
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, ExitCode};
 
+use crate::start::start_children;
 use crate::worker::{Subcommand, usage_error};
 use crate::{ProcessError, shortened};
 
@@ -105,28 +106,11 @@ pub fn leibniz_with_children(
         return Ok(0.0);
     }
     let parts = split_range(terms, n_children);
-    let mut children: Vec<Child> = Vec::with_capacity(n_children);
-    for _ in &parts {
-        let spawned = Command::new(worker_program)
-            .arg(LEIBNIZ_SUBCOMMAND)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
-        match spawned {
-            Ok(child) => children.push(child),
-            Err(source) => {
-                for mut started in children {
-                    let _ = started.kill();
-                    let _ = started.wait();
-                }
-                return Err(ProcessError::CouldNotStart {
-                    program: worker_program.to_path_buf(),
-                    source,
-                });
-            }
-        }
-    }
+    let mut children = start_children(
+        worker_program,
+        parts.iter().map(|_| vec![LEIBNIZ_SUBCOMMAND.to_owned()]),
+        true,
+    )?;
     let mut write_errors: Vec<Option<io::Error>> = Vec::with_capacity(n_children);
     for (child, part) in children.iter_mut().zip(&parts) {
         // Taking the pipe out of the child and dropping it at the end of

@@ -9,10 +9,11 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, ExitCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::process_error::{ProcessError, shortened};
+use crate::start::start_children;
 use crate::worker::{Subcommand, usage_error};
 
 // Provided: the numbers, the factor-list lines and the sub-command; the student
@@ -124,28 +125,11 @@ pub fn factorize_processes(
             "no processes to factorize with".to_owned(),
         ));
     }
-    let mut children: Vec<Child> = Vec::with_capacity(n_processes);
-    for _ in 0..n_processes {
-        let spawned = Command::new(worker_program)
-            .arg(FACTORIZE_SUBCOMMAND)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
-        match spawned {
-            Ok(child) => children.push(child),
-            Err(source) => {
-                for mut started in children {
-                    let _ = started.kill();
-                    let _ = started.wait();
-                }
-                return Err(ProcessError::CouldNotStart {
-                    program: worker_program.to_path_buf(),
-                    source,
-                });
-            }
-        }
-    }
+    let children = start_children(
+        worker_program,
+        (0..n_processes).map(|_| vec![FACTORIZE_SUBCOMMAND.to_owned()]),
+        true,
+    )?;
     let next_idx = AtomicUsize::new(0);
     // One parent thread per child: it hands its child the next number,
     // reads the answer, and repeats; then it closes the child's stdin and

@@ -8,10 +8,11 @@
 
 use std::io::{self, Write};
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, ExitCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::process_error::{ProcessError, shortened};
+use crate::start::start_children;
 use crate::worker::{Subcommand, usage_error};
 
 // Provided: the limits and the sub-command; the student crate's own file.
@@ -115,29 +116,15 @@ pub fn sums_of_primes_processes(
                 .collect()
         })
         .collect();
-    let mut children: Vec<Child> = Vec::with_capacity(n_children);
-    for share in &shares {
-        let spawned = Command::new(worker_program)
-            .arg(SUM_PRIMES_SUBCOMMAND)
-            .args(share.iter().map(u64::to_string))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
-        match spawned {
-            Ok(child) => children.push(child),
-            Err(source) => {
-                for mut started in children {
-                    let _ = started.kill();
-                    let _ = started.wait();
-                }
-                return Err(ProcessError::CouldNotStart {
-                    program: worker_program.to_path_buf(),
-                    source,
-                });
-            }
-        }
-    }
+    let children = start_children(
+        worker_program,
+        shares.iter().map(|share| {
+            let mut args = vec![SUM_PRIMES_SUBCOMMAND.to_owned()];
+            args.extend(share.iter().map(u64::to_string));
+            args
+        }),
+        false,
+    )?;
     // Every child is waited for, even after one failed.
     let mut sums = Vec::with_capacity(limits.len());
     let mut first_error = None;

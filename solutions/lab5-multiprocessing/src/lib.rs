@@ -18,6 +18,7 @@ mod ex8_primes;
 mod ex9_documents;
 #[path = "../../../labs/lab5-multiprocessing/src/process_error.rs"]
 mod process_error;
+mod start;
 #[path = "../../../labs/lab5-multiprocessing/src/worker.rs"]
 mod worker;
 
