@@ -14,6 +14,7 @@ use crate::build::ImplementationInfo;
 use crate::build::{self, BuildOutcome, BuildRequest, Implementation, SuiteVariant};
 use crate::course::{Course, ExperimentSpec, Lab};
 use crate::experiment::{self, BenchLevel, Contender, ExperimentResult, Role};
+use crate::formats::FileFormat;
 use crate::results::{
     BuildRecord, Environment, LabInfo, LabResults, RESULTS_SCHEMA_VERSION, TestResult, Totals,
     now_rfc3339,
@@ -44,6 +45,38 @@ pub struct GradeRequest<'a> {
     /// whose name matches one; speed tests run the experiments they need in
     /// any case).
     pub bench: BenchLevel,
+    /// Files written next to `results.json` in other formats (Gradescope,
+    /// JUnit, Markdown), rewritten with it after every finished test.
+    pub file_formats: Vec<FileFormat>,
+}
+
+impl<'a> GradeRequest<'a> {
+    /// A request with the defaults of `cargo xtask grade`: as many tests at
+    /// once as the machine has cores, every test once, no filter, timeouts
+    /// as declared, quick timing experiments, no extra file formats. Change
+    /// fields with struct update syntax (`GradeRequest { jobs: 2,
+    /// ..GradeRequest::new(...) }`), so that a new field does not break
+    /// callers.
+    pub fn new(
+        course: &'a Course,
+        lab: &'a Lab,
+        implementation: Implementation,
+        out_dir: PathBuf,
+    ) -> GradeRequest<'a> {
+        GradeRequest {
+            course,
+            lab,
+            implementation,
+            jobs: std::thread::available_parallelism().map_or(1, usize::from),
+            filters: Vec::new(),
+            repeat: 1,
+            out_dir,
+            timeout_scale: 1.0,
+            echo_build: false,
+            bench: BenchLevel::Quick,
+            file_formats: Vec::new(),
+        }
+    }
 }
 
 /// Progress events for a caller that shows them.
@@ -126,7 +159,7 @@ pub fn grade(
         experiments: Vec::new(),
     };
     results.update_totals();
-    results.write_files(&request.out_dir)?;
+    write_results(&results, request)?;
     for warning in &results.warnings {
         progress(Progress::Warning(warning.clone()));
     }
@@ -224,7 +257,7 @@ pub fn grade(
             );
         }
     }
-    results.write_files(&request.out_dir)?;
+    write_results(&results, request)?;
 
     progress(Progress::Running { total: plan.len() });
     let shared = Mutex::new((results, 0usize));
@@ -243,7 +276,7 @@ pub fn grade(
             record_run(result, run);
         }
         results.update_totals();
-        if let Err(err) = results.write_files(&request.out_dir) {
+        if let Err(err) = write_results(results, request) {
             write_error
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -724,11 +757,17 @@ fn record_run(result: &mut TestResult, run: &TestRun) {
     };
 }
 
+/// Writes `results.json`, `timing.json` and the request's other formats.
+fn write_results(results: &LabResults, request: &GradeRequest<'_>) -> Result<(), Error> {
+    results.write_files(&request.out_dir)?;
+    crate::formats::write_files(results, &request.out_dir, &request.file_formats)
+}
+
 fn finish(mut results: LabResults, request: &GradeRequest<'_>) -> Result<LabResults, Error> {
     results.update_totals();
     results.complete = !results.interrupted;
     results.finished_at = Some(now_rfc3339());
-    results.write_files(&request.out_dir)?;
+    write_results(&results, request)?;
     crate::report::write_report(&request.out_dir, &results.timing(), Some(&results))?;
     Ok(results)
 }

@@ -13,6 +13,7 @@ pub mod course;
 mod error;
 pub mod experiment;
 pub mod facade;
+pub mod formats;
 pub mod grade;
 pub mod harness;
 pub mod process;

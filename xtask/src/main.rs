@@ -5,6 +5,11 @@
 //! command grades the same way. It stays light in dependencies so that
 //! `cargo xtask` starts fast on a fresh clone.
 
+mod batch;
+mod dist;
+mod gradescope;
+mod verify;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,16 +19,17 @@ use clap::{Parser, Subcommand, ValueEnum};
 use grader::build::Implementation;
 use grader::course::{Course, Lab};
 use grader::experiment::BenchLevel;
+use grader::formats::FileFormat;
 use grader::grade::{GradeRequest, Progress, grade};
 use grader::results::LabResults;
 use grader::runner::Outcome;
 
 /// Exit status when every graded test passed.
-const EXIT_ALL_PASSED: u8 = 0;
+pub(crate) const EXIT_ALL_PASSED: u8 = 0;
 /// Exit status when some test failed, timed out, crashed or did not run.
-const EXIT_SOME_FAILED: u8 = 1;
+pub(crate) const EXIT_SOME_FAILED: u8 = 1;
 /// Exit status for a usage error, a build error, or a broken course.
-const EXIT_USAGE_OR_BUILD_ERROR: u8 = 2;
+pub(crate) const EXIT_USAGE_OR_BUILD_ERROR: u8 = 2;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,6 +65,23 @@ enum Command {
     Bench(BenchArgs),
     /// Show the labs and their tests with points, timeouts and visibility.
     List,
+    /// Prove the course sound: stubs compile cleanly and score 0, references
+    /// score full marks run after run, every known-buggy fixture loses
+    /// points, course.toml and the suites agree, no stray files.
+    Verify(verify::VerifyArgs),
+    /// Write the repository students receive: stubs, public tests, the
+    /// grader harness and this tool; no solutions, hidden suites or
+    /// fixtures.
+    Dist(dist::DistArgs),
+    /// Add chosen labs' reference solutions to a student export (after a
+    /// deadline).
+    Publish(dist::PublishArgs),
+    /// Build a Gradescope autograder bundle (a zip with setup.sh and
+    /// run_autograder) for one lab.
+    Gradescope(gradescope::GradescopeArgs),
+    /// Grade every submission in a folder (one folder or archive per
+    /// student) and write a gradebook.csv.
+    GradeBatch(batch::GradeBatchArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,11 +109,20 @@ struct GradeArgs {
     /// passes (shows a verdict is stable, or names a flaky test).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     repeat: u32,
-    /// What to print on stdout (the files are written either way).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Where results.json and timing.json go [default: target/grade/<lab>/;
-    /// with --all, DIR/<lab>/].
+    /// Output formats, comma-separated or repeated: human or json on stdout
+    /// (json wins if both are given); gradescope, junit and markdown as
+    /// files next to results.json (gradescope.json, junit.xml, summary.md),
+    /// rewritten after every finished test like results.json itself.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
+    format: Vec<Format>,
+    /// Where results.json, timing.json and the other formats go [default:
+    /// target/grade/<lab>/; with --all, DIR/<lab>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// How many tests run at once [default: the number of cores]. Tests the
@@ -132,8 +164,8 @@ struct BenchArgs {
     #[arg(long, value_name = "TEXT")]
     filter: Vec<String>,
     /// What to print on stdout (timing.json is written either way).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = BenchFormat::Human)]
+    format: BenchFormat,
     /// Where timing.json goes [default: target/grade/<lab>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -158,10 +190,41 @@ impl From<BenchChoice> for BenchLevel {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// One line per test, then the score.
+    /// One line per test, then the score (stdout).
     Human,
-    /// The results.json document.
+    /// The results.json document (stdout).
     Json,
+    /// Gradescope's results schema, written to gradescope.json.
+    Gradescope,
+    /// JUnit XML for CI test reporters, written to junit.xml.
+    Junit,
+    /// The score table and timing summary, written to summary.md.
+    Markdown,
+}
+
+/// What `bench` prints on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BenchFormat {
+    /// A table per experiment.
+    Human,
+    /// The timing.json document.
+    Json,
+}
+
+impl Format {
+    fn file_format(self) -> Option<FileFormat> {
+        match self {
+            Format::Human | Format::Json => None,
+            Format::Gradescope => Some(FileFormat::Gradescope),
+            Format::Junit => Some(FileFormat::Junit),
+            Format::Markdown => Some(FileFormat::Markdown),
+        }
+    }
+}
+
+/// Whether stdout gets the JSON document rather than the human summary.
+fn prints_json(formats: &[Format]) -> bool {
+    formats.contains(&Format::Json)
 }
 
 fn main() -> ExitCode {
@@ -193,11 +256,16 @@ fn run(cli: Cli) -> Result<u8> {
             print!("{}", render_list(&course));
             Ok(EXIT_ALL_PASSED)
         }
+        Command::Verify(args) => verify::run(&course, args),
+        Command::Dist(args) => dist::run_dist(&course, args),
+        Command::Publish(args) => dist::run_publish(&course, args),
+        Command::Gradescope(args) => gradescope::run(&course, args),
+        Command::GradeBatch(args) => batch::run(&course, args),
     }
 }
 
 /// The workspace this xtask was built in: the parent of its own crate.
-fn default_course_root() -> PathBuf {
+pub(crate) fn default_course_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in a folder of the workspace")
@@ -224,16 +292,11 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
     if let Some(test_name) = &args.replay {
         let lab = labs[0];
         let request = GradeRequest {
-            course,
-            lab,
-            implementation,
             jobs,
-            filters: Vec::new(),
-            repeat: 1,
-            out_dir: PathBuf::new(),
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),
             bench: BenchLevel::Off,
+            ..GradeRequest::new(course, lab, implementation, PathBuf::new())
         };
         let passed = grader::grade::replay(&request, test_name, args.schedule.as_deref())
             .with_context(|| format!("replaying {test_name} of {lab} failed"))?;
@@ -246,6 +309,12 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
     }
     grader::process::install_interrupt_handlers();
 
+    let mut file_formats: Vec<FileFormat> = Vec::new();
+    for file_format in args.format.iter().filter_map(|format| format.file_format()) {
+        if !file_formats.contains(&file_format) {
+            file_formats.push(file_format);
+        }
+    }
     let mut exit_code = EXIT_ALL_PASSED;
     let mut json_documents = Vec::new();
     for lab in labs {
@@ -255,29 +324,28 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             (None, _) => default_out_dir(course, lab),
         };
         let request = GradeRequest {
-            course,
-            lab,
-            implementation: implementation.clone(),
             jobs,
             filters: args.filter.clone(),
             repeat: args.repeat,
-            out_dir: out_dir.clone(),
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),
             bench: args.bench.into(),
+            file_formats: file_formats.clone(),
+            ..GradeRequest::new(course, lab, implementation.clone(), out_dir.clone())
         };
         let results =
             grade(&request, &show_progress).with_context(|| format!("grading {lab} failed"))?;
-        match args.format {
-            Format::Human => print!("{}", results.render_human(Some(&out_dir))),
-            Format::Json => json_documents.push(results.clone()),
+        if prints_json(&args.format) {
+            json_documents.push(results.clone());
+        } else {
+            print!("{}", results.render_human(Some(&out_dir)));
         }
         exit_code = exit_code.max(exit_code_of(&results));
         if grader::process::is_interrupted() {
             break;
         }
     }
-    if args.format == Format::Json {
+    if prints_json(&args.format) {
         let document = if json_documents.len() == 1 {
             serde_json::to_string_pretty(&json_documents[0])
         } else {
@@ -289,11 +357,14 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
     Ok(exit_code)
 }
 
-fn default_out_dir(course: &Course, lab: &Lab) -> PathBuf {
+pub(crate) fn default_out_dir(course: &Course, lab: &Lab) -> PathBuf {
     course.root.join("target").join("grade").join(lab.id())
 }
 
-fn chosen_implementation(solution: bool, submission: Option<&Path>) -> Result<Implementation> {
+pub(crate) fn chosen_implementation(
+    solution: bool,
+    submission: Option<&Path>,
+) -> Result<Implementation> {
     Ok(if solution {
         Implementation::Reference
     } else if let Some(dir) = submission {
@@ -312,32 +383,27 @@ fn bench_command(course: &Course, args: BenchArgs) -> Result<u8> {
     grader::process::install_interrupt_handlers();
     let out_dir = args.out.unwrap_or_else(|| default_out_dir(course, lab));
     let request = GradeRequest {
-        course,
-        lab,
-        implementation,
         jobs: 1,
         filters: args.filter,
-        repeat: 1,
-        out_dir: out_dir.clone(),
-        timeout_scale: 1.0,
         echo_build: std::io::stderr().is_terminal(),
         bench: if args.quick {
             BenchLevel::Quick
         } else {
             BenchLevel::Full
         },
+        ..GradeRequest::new(course, lab, implementation, out_dir.clone())
     };
     let report = grader::grade::bench(&request, &show_progress)
         .with_context(|| format!("timing {lab} failed"))?;
     match args.format {
-        Format::Human => {
+        BenchFormat::Human => {
             print!("{}", grader::experiment::render_human(&report.experiments));
             println!(
                 "timing:  {}",
                 out_dir.join(grader::results::TIMING_FILE).display()
             );
         }
-        Format::Json => println!(
+        BenchFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&report).context("could not encode the timing report")?
         ),
@@ -353,7 +419,7 @@ fn bench_command(course: &Course, args: BenchArgs) -> Result<u8> {
     })
 }
 
-fn exit_code_of(results: &LabResults) -> u8 {
+pub(crate) fn exit_code_of(results: &LabResults) -> u8 {
     if !results.build.ok {
         EXIT_USAGE_OR_BUILD_ERROR
     } else if results.all_passed() && !results.interrupted {
@@ -364,7 +430,7 @@ fn exit_code_of(results: &LabResults) -> u8 {
 }
 
 /// Progress goes to stderr so that stdout holds only the requested format.
-fn show_progress(progress: Progress<'_>) {
+pub(crate) fn show_progress(progress: Progress<'_>) {
     let mut stderr = std::io::stderr().lock();
     let _ = match progress {
         Progress::Building => writeln!(stderr, "building the hidden suite..."),
@@ -405,7 +471,7 @@ fn show_progress(progress: Progress<'_>) {
     };
 }
 
-fn status_label(outcome: Outcome) -> &'static str {
+pub(crate) fn status_label(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Pass => "PASS",
         Outcome::Fail => "FAIL",
