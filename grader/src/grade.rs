@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::build::ImplementationInfo;
 use crate::build::{self, BuildOutcome, BuildRequest, Implementation, SuiteVariant};
-use crate::course::{Course, ExperimentSpec, Lab};
+use crate::course::{Course, ExperimentSpec, Lab, TestSpec};
 use crate::experiment::{self, BenchLevel, Contender, ExperimentResult, Role};
 use crate::formats::FileFormat;
 use crate::results::{
@@ -108,17 +108,7 @@ pub fn grade(
 ) -> Result<LabResults, Error> {
     let lab = request.lab;
     let implementation = request.implementation.describe(request.course, lab)?;
-    let selected: Vec<_> = lab
-        .tests
-        .iter()
-        .filter(|test| {
-            request.filters.is_empty()
-                || request
-                    .filters
-                    .iter()
-                    .any(|text| test.name.contains(text.as_str()))
-        })
-        .collect();
+    let selected = selected_tests(request);
     let graded_native: Option<SuiteBinary>;
     let mut results = LabResults {
         schema_version: RESULTS_SCHEMA_VERSION,
@@ -755,6 +745,39 @@ fn record_run(result: &mut TestResult, run: &TestRun) {
     } else {
         0
     };
+}
+
+/// The tests the request's filters select, in the course's order.
+fn selected_tests<'a>(request: &GradeRequest<'a>) -> Vec<&'a TestSpec> {
+    request
+        .lab
+        .tests
+        .iter()
+        .filter(|test| {
+            request.filters.is_empty()
+                || request
+                    .filters
+                    .iter()
+                    .any(|text| test.name.contains(text.as_str()))
+        })
+        .collect()
+}
+
+/// Compiles what [`grade`] would compile for the same request, and runs
+/// nothing. A batch builds the next submission while the previous one's
+/// tests run; `grade` then finds every build up to date. A submission that
+/// does not compile is not an error here: `grade` records its failure.
+pub fn prebuild(request: &GradeRequest<'_>) -> Result<(), Error> {
+    let implementation = request
+        .implementation
+        .describe(request.course, request.lab)?;
+    let selected = selected_tests(request);
+    let timed = !experiments_to_run(request, &selected).is_empty();
+    let is_selected = |name: &str| selected.iter().any(|test| test.name == name);
+    // A failed build is recorded by `grade`, which runs it again (cargo
+    // remembers nothing of a failure, so that costs one more compile).
+    let _built_or_failed = build_and_list(request, &implementation, &is_selected, timed)?;
+    Ok(())
 }
 
 /// Writes `results.json`, `timing.json` and the request's other formats.
