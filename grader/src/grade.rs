@@ -16,8 +16,8 @@ use crate::course::{Course, ExperimentSpec, Lab, TestSpec};
 use crate::experiment::{self, BenchLevel, Contender, ExperimentResult, Role};
 use crate::formats::FileFormat;
 use crate::results::{
-    BuildRecord, Environment, LabInfo, LabResults, RESULTS_SCHEMA_VERSION, TestResult, Totals,
-    now_rfc3339,
+    BuildRecord, Environment, GradedTests, LabInfo, LabResults, RESULTS_SCHEMA_VERSION, TestResult,
+    Totals, now_rfc3339,
 };
 use crate::runner::{self, Outcome, PlannedTest, Runner, TestRun};
 use crate::{Error, ErrorKind};
@@ -115,6 +115,7 @@ pub fn grade(
         lab: LabInfo::of(lab),
         implementation: (&implementation).into(),
         environment: Environment::detect(request.jobs),
+        graded_tests: GradedTests::Hidden,
         started_at: now_rfc3339(),
         finished_at: None,
         complete: false,

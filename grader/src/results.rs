@@ -26,6 +26,18 @@ pub const TIMING_SCHEMA_VERSION: u32 = 1;
 pub const RESULTS_FILE: &str = "results.json";
 pub const TIMING_FILE: &str = "timing.json";
 
+/// Which of a lab's tests a results document holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradedTests {
+    /// The hidden suite registered in `course.toml`: the lab's grade.
+    #[default]
+    Hidden,
+    /// The public tests shipped with the stubs (`tests/public.rs`), one
+    /// point each: what a student repository can grade by itself.
+    Public,
+}
+
 /// `results.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LabResults {
@@ -33,6 +45,11 @@ pub struct LabResults {
     pub lab: LabInfo,
     pub implementation: ImplementationRecord,
     pub environment: Environment,
+    /// Which tests these are: the lab's hidden suite (graded), or its public
+    /// tests run through the same harness (a student repository without the
+    /// hidden suites).
+    #[serde(default)]
+    pub graded_tests: GradedTests,
     /// RFC 3339, UTC.
     pub started_at: String,
     /// RFC 3339, UTC; absent while the run is in progress or if it was
