@@ -56,7 +56,16 @@ pub struct Lab {
     /// worker program. The grader builds that program from the graded
     /// implementation and hands its path to the tests.
     pub worker_main: Option<String>,
+    /// The hidden tests. A student repository's course description (written
+    /// by `cargo xtask dist`) leaves them out, since their names hint at the
+    /// answers, and states only [`Lab::hidden_points`].
+    #[serde(default)]
     pub tests: Vec<TestSpec>,
+    /// What the hidden tests are worth in all, for a course description
+    /// without them (a student repository). Where the tests are declared it
+    /// may be left out; if given, it must equal the sum of their points.
+    #[serde(default)]
+    pub hidden_points: Option<u32>,
     /// Timing experiments registered by the hidden suite; shown in the
     /// timing report, graded only through tests with a `speed` table.
     #[serde(default)]
@@ -184,6 +193,17 @@ impl Course {
                     lab.number
                 ));
             }
+            let declared_points: u32 = lab.tests.iter().map(|test| test.points).sum();
+            if let Some(hidden_points) = lab.hidden_points {
+                if !lab.tests.is_empty() && hidden_points != declared_points {
+                    return Err(format!(
+                        "lab {}: hidden_points = {hidden_points} but its tests add up to \
+                         {declared_points} points (leave hidden_points out where the tests are \
+                         declared)",
+                        lab.number
+                    ));
+                }
+            }
             let mut seen_tests = std::collections::BTreeSet::new();
             for test in &lab.tests {
                 if !seen_tests.insert(test.name.as_str()) {
@@ -300,8 +320,14 @@ impl Lab {
         self.crate_name.replace('-', "_")
     }
 
+    /// What the hidden tests are worth: the sum of the declared tests'
+    /// points, or [`Lab::hidden_points`] where they are not declared.
     pub fn max_points(&self) -> u32 {
-        self.tests.iter().map(|test| test.points).sum()
+        if self.tests.is_empty() {
+            self.hidden_points.unwrap_or(0)
+        } else {
+            self.tests.iter().map(|test| test.points).sum()
+        }
     }
 
     pub fn timeout(&self, test: &TestSpec) -> Duration {
@@ -378,6 +404,37 @@ tests = [
         assert_eq!(lab.visibility(&lab.tests[0]), Visibility::Visible);
         assert_eq!(lab.visibility(&lab.tests[1]), Visibility::AfterDueDate);
         assert_eq!(lab.max_points(), 5);
+    }
+
+    #[test]
+    fn a_student_course_states_the_hidden_points_without_the_tests() {
+        let student = r#"
+title = "Sample"
+[[labs]]
+number = 4
+slug = "queues"
+crate = "lab4-queues"
+default_timeout_secs = 10
+hidden_points = 50
+"#;
+        let course = Course::parse(student).unwrap();
+        assert!(course.labs[0].tests.is_empty());
+        assert_eq!(course.labs[0].max_points(), 50);
+
+        let agreeing = SAMPLE.replace(
+            "default_timeout_secs = 10",
+            "default_timeout_secs = 10\nhidden_points = 5",
+        );
+        assert_eq!(Course::parse(&agreeing).unwrap().labs[0].max_points(), 5);
+        let disagreeing = SAMPLE.replace(
+            "default_timeout_secs = 10",
+            "default_timeout_secs = 10\nhidden_points = 7",
+        );
+        let message = Course::parse(&disagreeing).unwrap_err();
+        assert!(
+            message.contains("hidden_points = 7") && message.contains("5 points"),
+            "{message}"
+        );
     }
 
     #[test]
