@@ -1,7 +1,234 @@
-//! Placeholder: being written (issue 7).
+//! JUnit XML, the format CI test reporters read (GitHub test-report
+//! actions, GitLab's test reports, Jenkins).
+//!
+//! One `<testsuites>` holding one `<testsuite>` for the lab, one
+//! `<testcase>` per test with the lab's crate as its class name. A `FAIL`
+//! is a `<failure>`; a `TIMEOUT` or `CRASH` is an `<error>` whose type says
+//! which (the test did not end on its own terms); `NOT RUN` is
+//! `<skipped>`. The message attribute holds the first line of the message,
+//! the element's text the whole message and the captured output. A build
+//! failure adds one `build` test case with an `<error>` holding the
+//! compiler's message, in front of the tests (each failed: not graded), so
+//! that every reporter shows it.
+//!
+//! The XML is written by hand: the format is small, and escaping is the one
+//! thing to get right. Test output may hold any character, so characters
+//! XML 1.0 forbids are replaced before escaping.
 
-use crate::results::LabResults;
+use std::fmt::Write as _;
 
-pub(super) fn render(_results: &LabResults) -> String {
-    String::new()
+use super::{
+    cut_to_head_and_tail, elapsed_secs, first_line, replace_control_characters, status_word,
+};
+use crate::results::{LabResults, TestResult};
+use crate::runner::Outcome;
+
+/// Bytes of captured output kept from its start and from its end.
+const OUTPUT_HEAD_BYTES: usize = 8 * 1024;
+const OUTPUT_TAIL_BYTES: usize = 24 * 1024;
+/// Bytes of the compiler's message kept: its first errors matter most.
+const COMPILER_HEAD_BYTES: usize = 24 * 1024;
+const COMPILER_TAIL_BYTES: usize = 8 * 1024;
+/// Characters of a message kept in the `message` attribute.
+const MESSAGE_ATTRIBUTE_CHARS: usize = 200;
+
+pub(super) fn render(results: &LabResults) -> String {
+    let totals = &results.totals;
+    let build_failed = !results.build.ok && (results.complete || !results.build.message.is_empty());
+    let test_cases = results.tests.len() + usize::from(build_failed);
+    let failures = totals.failed;
+    let errors = totals.timed_out + totals.crashed + usize::from(build_failed);
+    let skipped = totals.not_run;
+    let time = format!("{:.3}", elapsed_secs(results));
+    let class_name = &results.lab.crate_name;
+
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<testsuites name=\"{}\" tests=\"{test_cases}\" failures=\"{failures}\" \
+         errors=\"{errors}\" skipped=\"{skipped}\" time=\"{time}\">",
+        attribute(&format!("{} {}", results.lab.id, results.lab.slug)),
+    );
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"{}\" tests=\"{test_cases}\" failures=\"{failures}\" \
+         errors=\"{errors}\" skipped=\"{skipped}\" time=\"{time}\" timestamp=\"{}\">",
+        attribute(class_name),
+        // JUnit's schema wants a local date and time without a zone; the
+        // results record UTC.
+        attribute(results.started_at.trim_end_matches('Z')),
+    );
+    xml.push_str("    <properties>\n");
+    for (name, value) in [
+        ("lab", results.lab.id.clone()),
+        ("implementation", results.implementation.kind.clone()),
+        ("package", results.implementation.package.clone()),
+        ("score", totals.points.to_string()),
+        ("max_score", totals.max_points.to_string()),
+        ("complete", results.complete.to_string()),
+        ("interrupted", results.interrupted.to_string()),
+    ] {
+        let _ = writeln!(
+            xml,
+            "      <property name=\"{name}\" value=\"{}\"/>",
+            attribute(&value)
+        );
+    }
+    xml.push_str("    </properties>\n");
+
+    if build_failed {
+        let _ = writeln!(
+            xml,
+            "    <testcase name=\"build\" classname=\"{}\" time=\"{:.3}\">",
+            attribute(class_name),
+            results.build.duration_secs
+        );
+        let _ = writeln!(
+            xml,
+            "      <error message=\"the implementation does not compile against the hidden \
+             suite; no test could run\" type=\"BUILD\">{}</error>",
+            text(&cut_to_head_and_tail(
+                results.build.message.trim_end(),
+                COMPILER_HEAD_BYTES,
+                COMPILER_TAIL_BYTES
+            ))
+        );
+        xml.push_str("    </testcase>\n");
+    }
+    for test in &results.tests {
+        render_test_case(&mut xml, class_name, test);
+    }
+
+    let mut notes = results.warnings.clone();
+    if results.interrupted {
+        notes.push(
+            "The run was interrupted; tests marked skipped did not run and score nothing."
+                .to_owned(),
+        );
+    } else if !results.complete {
+        notes.push(
+            "These results are incomplete: grading had not finished (or was killed) when this \
+             file was written."
+                .to_owned(),
+        );
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(
+            xml,
+            "    <system-err>{}</system-err>",
+            text(&notes.join("\n"))
+        );
+    }
+    xml.push_str("  </testsuite>\n</testsuites>\n");
+    xml
+}
+
+fn render_test_case(xml: &mut String, class_name: &str, test: &TestResult) {
+    let _ = write!(
+        xml,
+        "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\"",
+        attribute(&test.name),
+        attribute(class_name),
+        test.duration_secs
+    );
+    let output = cut_to_head_and_tail(test.output.trim_end(), OUTPUT_HEAD_BYTES, OUTPUT_TAIL_BYTES);
+    let mut details = test.message.trim_end().to_owned();
+    if test.runs > 1 {
+        let _ = write!(
+            details,
+            "\npassed {} of {} runs (a test passes only if every run does)",
+            test.passed_runs, test.runs
+        );
+    }
+    let message = first_line(&test.message, MESSAGE_ATTRIBUTE_CHARS);
+    let verdict = match test.status {
+        Outcome::Pass => None,
+        Outcome::Fail => Some(("failure", "FAIL")),
+        Outcome::Timeout => Some(("error", "TIMEOUT")),
+        Outcome::Crash => Some(("error", "CRASH")),
+        Outcome::NotRun => Some(("skipped", "NOT_RUN")),
+    };
+    match verdict {
+        None if output.is_empty() => xml.push_str("/>\n"),
+        None => {
+            let _ = writeln!(
+                xml,
+                ">\n      <system-out>{}</system-out>\n    </testcase>",
+                text(&output)
+            );
+        }
+        Some(("skipped", _)) => {
+            let _ = writeln!(
+                xml,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                attribute(&format!("{}: {message}", status_word(test.status)))
+            );
+        }
+        Some((element, kind)) => {
+            let label = match test.status {
+                Outcome::Timeout => "timed out: ",
+                Outcome::Crash => "crashed: ",
+                _ => "",
+            };
+            if !output.is_empty() {
+                let _ = write!(
+                    details,
+                    "\n\ncaptured output (stdout and stderr):\n{output}"
+                );
+            }
+            let _ = writeln!(
+                xml,
+                ">\n      <{element} message=\"{}\" type=\"{kind}\">{}</{element}>\n    </testcase>",
+                attribute(&format!("{label}{message}")),
+                text(&details)
+            );
+        }
+    }
+}
+
+/// Text content: `&`, `<` and `>` escaped (`>` for `]]>`), carriage returns
+/// kept as references (a parser would turn them into newlines), forbidden
+/// characters replaced.
+fn text(raw: &str) -> String {
+    escape(raw, false)
+}
+
+/// An attribute value in double quotes: as [`text`], plus quotes, and
+/// tabs and newlines as references (a parser would turn them into spaces).
+fn attribute(raw: &str) -> String {
+    escape(raw, true)
+}
+
+fn escape(raw: &str, in_attribute: bool) -> String {
+    let cleaned = replace_control_characters(raw);
+    let mut escaped = String::with_capacity(cleaned.len());
+    for ch in cleaned.chars() {
+        match ch {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '\r' => escaped.push_str("&#13;"),
+            '"' if in_attribute => escaped.push_str("&quot;"),
+            '\'' if in_attribute => escaped.push_str("&apos;"),
+            '\n' if in_attribute => escaped.push_str("&#10;"),
+            '\t' if in_attribute => escaped.push_str("&#9;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_quotes_and_forbidden_characters() {
+        assert_eq!(
+            attribute("a<b>&\"c'\nd\te\u{1b}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;&#10;d&#9;e\u{FFFD}"
+        );
+        assert_eq!(text("]]> \"ok\"\r\n\u{0}"), "]]&gt; \"ok\"&#13;\n\u{FFFD}");
+    }
 }
