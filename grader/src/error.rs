@@ -35,6 +35,8 @@ pub enum ErrorKind {
     InvalidSubmission { path: PathBuf, message: String },
     #[error("could not run the hidden suite {}: {message}", path.display())]
     Suite { path: PathBuf, message: String },
+    #[error("could not run the public tests {}: {message}", path.display())]
+    PublicTests { path: PathBuf, message: String },
 }
 
 impl Error {

@@ -9,6 +9,12 @@
 //! Scheduling: tests marked `alone` run first, one at a time; the others then
 //! run on `jobs` worker threads. This module does not write files; it hands
 //! every finished test to a callback as soon as it ends.
+//!
+//! A lab's *public* tests (`tests/public.rs`, a libtest binary) run through
+//! the same scheduling and process supervision, but they do not speak the
+//! secret-record protocol: their verdict is libtest's exit status
+//! ([`Runner::run_all_libtest`], [`judge_libtest`]). See that function for
+//! why that is acceptable.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -145,6 +151,28 @@ impl Runner {
         plan: &[PlannedTest],
         on_finish: &(dyn Fn(&TestRun) + Sync),
     ) -> Vec<TestRun> {
+        self.schedule(plan, on_finish, &|test| self.run_one(test))
+    }
+
+    /// Runs every planned test of a libtest binary (a lab's public tests),
+    /// each in its own process, scheduled as [`Runner::run_all`] does; the
+    /// verdict is libtest's exit status ([`judge_libtest`]).
+    pub fn run_all_libtest(
+        &self,
+        plan: &[PlannedTest],
+        on_finish: &(dyn Fn(&TestRun) + Sync),
+    ) -> Vec<TestRun> {
+        self.schedule(plan, on_finish, &|test| self.run_one_libtest(test))
+    }
+
+    /// The scheduling shared by both kinds of test binary: `alone` tests
+    /// first, one at a time, then the rest on `jobs` worker threads.
+    fn schedule(
+        &self,
+        plan: &[PlannedTest],
+        on_finish: &(dyn Fn(&TestRun) + Sync),
+        run_one: &(dyn Fn(&PlannedTest) -> TestRun + Sync),
+    ) -> Vec<TestRun> {
         let finished: Mutex<Vec<Option<TestRun>>> = Mutex::new(vec![None; plan.len()]);
         let record = |test_idx: usize, run: TestRun| {
             let mut finished = finished
@@ -157,7 +185,7 @@ impl Runner {
         let (alone, shared): (Vec<usize>, Vec<usize>) =
             (0..plan.len()).partition(|&test_idx| plan[test_idx].alone);
         for test_idx in alone {
-            record(test_idx, self.run_one(&plan[test_idx]));
+            record(test_idx, run_one(&plan[test_idx]));
         }
         let next_shared = AtomicUsize::new(0);
         let n_workers = self.jobs.clamp(1, shared.len().max(1));
@@ -169,7 +197,7 @@ impl Runner {
                         let Some(&test_idx) = shared.get(position) else {
                             break;
                         };
-                        record(test_idx, self.run_one(&plan[test_idx]));
+                        record(test_idx, run_one(&plan[test_idx]));
                     }
                 });
             }
@@ -226,6 +254,173 @@ impl Runner {
             ),
         }
     }
+}
+
+impl Runner {
+    /// Runs one test of a libtest binary in its own process: the binary
+    /// with the test's exact name as its filter, ignored tests included, one
+    /// test thread, and output not captured by libtest (the grader captures
+    /// it, merged, as for hidden tests).
+    pub fn run_one_libtest(&self, test: &PlannedTest) -> TestRun {
+        if process::is_interrupted() {
+            return not_run(test, "the run was interrupted before this test started");
+        }
+        let args: Vec<OsString> = vec![
+            test.name.clone().into(),
+            "--exact".into(),
+            "--include-ignored".into(),
+            "--nocapture".into(),
+            "--test-threads=1".into(),
+        ];
+        let mut env: Vec<(OsString, OsString)> = vec![("RUST_BACKTRACE".into(), "0".into())];
+        env.extend(
+            test.env
+                .iter()
+                .map(|(name, value)| (name.into(), value.clone())),
+        );
+        let spec = ChildSpec {
+            program: &test.binary,
+            args,
+            env,
+            timeout: test.timeout,
+            secret: None,
+            output_cap: OUTPUT_CAP_BYTES,
+            report_cap: 0,
+        };
+        match process::supervise(&spec) {
+            Ok(observed) => judge_libtest(test, observed),
+            Err(err) => not_run(
+                test,
+                &format!("the grader could not start the test process: {err}"),
+            ),
+        }
+    }
+}
+
+/// Asks a libtest binary (a lab's public tests) for its tests, through
+/// `--list --format terse`: one `name: test` line per test.
+pub fn list_libtests(test_binary: &Path) -> Result<Vec<String>, Error> {
+    let listing_error = |message: String| {
+        Error::new(ErrorKind::PublicTests {
+            path: test_binary.to_path_buf(),
+            message,
+        })
+    };
+    let observed = process::supervise(&ChildSpec {
+        program: test_binary,
+        args: vec!["--list".into(), "--format".into(), "terse".into()],
+        env: Vec::new(),
+        timeout: Duration::from_secs(30),
+        secret: None,
+        output_cap: 1024 * 1024,
+        report_cap: 0,
+    })
+    .map_err(|err| listing_error(err.to_string()))?;
+    let output = String::from_utf8_lossy(&observed.output);
+    if observed.exit != Exit::Code(0) {
+        return Err(listing_error(format!(
+            "listing its tests (--list --format terse) ended with {:?}: {output}",
+            observed.exit
+        )));
+    }
+    Ok(output
+        .lines()
+        .filter_map(|line| line.trim().strip_suffix(": test"))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The verdict of a public test: libtest's exit status. 0 is a pass; 101
+/// (a failed test) is a failure whose message is the first panic's message
+/// taken from the output; a deadline, a signal or another status are judged
+/// as for hidden tests, and so are processes left behind.
+///
+/// A public test sends no record, so a test process that exits 0 early
+/// (`std::process::exit(0)` in the code under test) passes here. That is
+/// acceptable because public tests grade nothing that counts: they are a
+/// student's own check, one point each, and never the lab's grade. The
+/// hidden suite, which decides the grade, keeps the secret-record protocol.
+/// The output is read only to show the panic's message, never for the
+/// verdict.
+pub fn judge_libtest(test: &PlannedTest, observed: Observed) -> TestRun {
+    let mut output = String::from_utf8_lossy(&observed.output).into_owned();
+    if observed.output_dropped > 0 {
+        output.push_str(&format!(
+            "\n[grader: {} more bytes of output were dropped; the limit is {} KiB]",
+            observed.output_dropped,
+            OUTPUT_CAP_BYTES / 1024
+        ));
+    }
+    const LIBTEST_FAILED_STATUS: i32 = 101;
+    let (outcome, message) = match observed.exit {
+        Exit::Interrupted => (
+            Outcome::NotRun,
+            "the run was interrupted while this test ran".to_owned(),
+        ),
+        Exit::TimedOut => (
+            Outcome::Timeout,
+            format!(
+                "did not finish within {:.1} s: a deadlock, a lost wake-up or an endless loop \
+                 (a thread waiting for something that never happens)",
+                test.timeout.as_secs_f64()
+            ),
+        ),
+        Exit::Signal(signal) => (Outcome::Crash, crash_message(signal, &output)),
+        Exit::Code(0) => (Outcome::Pass, String::new()),
+        Exit::Code(LIBTEST_FAILED_STATUS) => (
+            Outcome::Fail,
+            libtest_panic_message(&output).unwrap_or_else(|| {
+                "the test failed without a panic message (see its output)".to_owned()
+            }),
+        ),
+        Exit::Code(code) => (
+            Outcome::Fail,
+            format!(
+                "the test process exited with status {code} before the test finished \
+                 (std::process::exit in the code under test?)"
+            ),
+        ),
+    };
+    let (outcome, message) = blame_left_behind(outcome, message, &observed.left_behind);
+    TestRun {
+        name: test.name.clone(),
+        outcome,
+        message,
+        duration: observed.duration,
+        output,
+        metrics: BTreeMap::new(),
+        measurements: Vec::new(),
+    }
+}
+
+/// The message of the first panic in libtest's output, and where it
+/// happened. A panic prints `thread 'NAME' (ID) panicked at FILE:LINE:COL:`
+/// and then the message, up to the `note: run with RUST_BACKTRACE` line
+/// (printed after a process's first panic only), a backtrace, another
+/// panic, or libtest's verdict.
+fn libtest_panic_message(output: &str) -> Option<String> {
+    let mut lines = output.lines();
+    let location = lines.find_map(|line| {
+        // The header may follow libtest's `test NAME ... ` on the same
+        // line: stdout and stderr are merged.
+        let (_, rest) = line.split_once("thread '")?;
+        let (_, after_name) = rest.split_once("panicked at ")?;
+        Some(after_name.trim_end().trim_end_matches(':').to_owned())
+    })?;
+    let message: Vec<&str> = lines
+        .take_while(|line| {
+            !line.starts_with("note: ")
+                && !line.starts_with("thread '")
+                && !line.starts_with("stack backtrace:")
+                && *line != "FAILED"
+        })
+        .collect();
+    let message = message.join("\n").trim().to_owned();
+    Some(if message.is_empty() {
+        format!("panicked at {location}")
+    } else {
+        format!("{message}\n(panicked at {location})")
+    })
 }
 
 fn not_run(test: &PlannedTest, message: &str) -> TestRun {
@@ -384,5 +579,33 @@ fn crash_message(signal: i32, output: &str) -> String {
         )
     } else {
         format!("crashed with {name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_panic_gives_a_public_tests_message_and_place() {
+        let output = "\nrunning 1 test\ntest ex1::adds ... \
+                      thread 'ex1::adds' (4242) panicked at src/ex1.rs:48:5:\n\
+                      not yet implemented: exercise 1\n\
+                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
+                      FAILED\n";
+        assert_eq!(
+            libtest_panic_message(output).as_deref(),
+            Some("not yet implemented: exercise 1\n(panicked at src/ex1.rs:48:5)")
+        );
+        let assertion = "thread 'adds' panicked at tests/public.rs:9:5:\n\
+                         assertion `left == right` failed\n  left: 1\n right: 2\n\
+                         thread 'adds' panicked at tests/public.rs:10:5:\nsecond\n";
+        assert_eq!(
+            libtest_panic_message(assertion).as_deref(),
+            Some(
+                "assertion `left == right` failed\n  left: 1\n right: 2\n(panicked at tests/public.rs:9:5)"
+            )
+        );
+        assert_eq!(libtest_panic_message("test result: ok"), None);
     }
 }
