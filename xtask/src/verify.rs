@@ -474,11 +474,19 @@ fn check_stubs(stubs: &LabResults) -> CheckResult {
             excerpt(&stubs.build.message, |line| line.starts_with("error"), 10)
         ));
     }
-    for test in stubs.tests.iter().filter(|test| test.status.is_pass()) {
-        check.problems.push(format!(
-            "`{}` passes on the untouched stubs: it tests nothing the student writes",
-            test.name
-        ));
+    for test in &stubs.tests {
+        match test.status {
+            Outcome::Fail | Outcome::NotRun => {}
+            Outcome::Pass => check.problems.push(format!(
+                "`{}` passes on the untouched stubs: it tests nothing the student writes",
+                test.name
+            )),
+            other => check.problems.push(format!(
+                "`{}` ends in {other:?} on the stubs; a stub's todo!() must make it fail at once \
+                 (a test that waits for a stub to finish must give up by itself)",
+                test.name
+            )),
+        }
     }
     check
 }
@@ -1116,4 +1124,253 @@ fn write_report(
     grader::results::write_atomically(&out_dir.join("verify.json"), text.as_bytes())
         .with_context(|| format!("could not write {}", out_dir.join("verify.json").display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A results document with `tests` as `(name, status, runs, passed
+    /// runs)`, each worth 2 points.
+    fn results(tests: &[(&str, &str, u32, u32)]) -> LabResults {
+        let tests: Vec<serde_json::Value> = tests
+            .iter()
+            .map(|(name, status, runs, passed_runs)| {
+                serde_json::json!({
+                    "name": name, "points": if *status == "PASS" { 2 } else { 0 },
+                    "max_points": 2, "status": status, "duration_secs": 0.1,
+                    "message": if *status == "PASS" { "" } else { "boom: it went wrong\nsecond line" },
+                    "output": "", "visibility": "visible", "alone": false,
+                    "timeout_secs": 10.0, "metrics": {}, "runs": runs, "passed_runs": passed_runs,
+                })
+            })
+            .collect();
+        let mut results: LabResults = serde_json::from_value(serde_json::json!({
+            "schema_version": 1,
+            "lab": { "id": "lab9", "number": 9, "slug": "sample", "crate": "lab9-sample" },
+            "implementation": { "kind": "reference", "path": "/x", "package": "lab9-sample-solution" },
+            "environment": { "rustc": "rustc", "cores": 2, "os": "linux", "arch": "x86_64",
+                             "grader_version": "0", "jobs": 2, "cpu_model": "cpu" },
+            "started_at": "2026-01-01T00:00:00Z", "complete": true, "interrupted": false,
+            "build": { "ok": true, "duration_secs": 1.0, "message": "" },
+            "tests": tests,
+            "totals": { "points": 0, "max_points": 0, "tests": 0, "passed": 0, "failed": 0,
+                        "timed_out": 0, "crashed": 0, "not_run": 0 },
+        }))
+        .unwrap();
+        results.update_totals();
+        results
+    }
+
+    fn sample_course(root: &Path) -> Course {
+        let mut course = Course::parse(
+            r#"
+title = "Sample"
+[[labs]]
+number = 9
+slug = "sample"
+crate = "lab9-sample"
+default_timeout_secs = 10
+tests = [
+  { name = "first", points = 2 },
+  { name = "second", points = 2 },
+]
+"#,
+        )
+        .unwrap();
+        course.root = root.to_path_buf();
+        course
+    }
+
+    #[test]
+    fn a_reference_test_failing_one_run_is_named_flaky_with_its_pass_rate() {
+        let runs = [
+            results(&[("first", "PASS", 1, 1), ("second", "PASS", 1, 1)]),
+            results(&[("first", "PASS", 1, 1), ("second", "FAIL", 1, 0)]),
+            results(&[("first", "PASS", 1, 1), ("second", "PASS", 1, 1)]),
+        ];
+        let check = check_reference(&runs, 3);
+        assert_eq!(check.problems.len(), 1, "{:?}", check.problems);
+        assert!(
+            check.problems[0].contains("`second` is flaky on the reference: passed 2 of 3 runs"),
+            "{}",
+            check.problems[0]
+        );
+        assert!(check.problems[0].contains("boom: it went wrong"));
+        assert_eq!(check.summary, "4/4 in 2/3 runs");
+    }
+
+    #[test]
+    fn a_reference_passing_every_run_has_no_problem() {
+        let runs = [
+            results(&[("first", "PASS", 1, 1), ("second", "PASS", 1, 1)]),
+            results(&[("first", "PASS", 1, 1), ("second", "PASS", 1, 1)]),
+        ];
+        let check = check_reference(&runs, 2);
+        assert!(check.problems.is_empty(), "{:?}", check.problems);
+        assert_eq!(check.cell(), "ok 4/4 in 2/2 runs");
+        let short = check_reference(&runs[..1], 2);
+        assert_eq!(short.problems, ["only 1 of 2 runs finished"]);
+    }
+
+    #[test]
+    fn a_test_passing_or_hanging_on_the_stubs_is_a_problem() {
+        let stubs = results(&[
+            ("first", "PASS", 1, 1),
+            ("second", "TIMEOUT", 1, 0),
+            ("third", "FAIL", 1, 0),
+        ]);
+        let check = check_stubs(&stubs);
+        assert_eq!(check.problems.len(), 2, "{:?}", check.problems);
+        assert!(check.problems[0].contains("`first` passes on the untouched stubs"));
+        assert!(check.problems[1].contains("`second` ends in Timeout on the stubs"));
+        let fine = check_stubs(&results(&[("third", "FAIL", 1, 0)]));
+        assert!(fine.problems.is_empty());
+    }
+
+    #[test]
+    fn course_and_suite_disagreeing_is_a_problem() {
+        let root = tempfile::tempdir().unwrap();
+        let course = sample_course(root.path());
+        let lab = &course.labs[0];
+        let mut run = results(&[("first", "PASS", 1, 1), ("second", "FAIL", 1, 0)]);
+        run.tests[1].message = format!(
+            "the hidden suite has no test named `second`: {UNREGISTERED_TEST_MARK} (an instructor's mistake)"
+        );
+        let warning = "the hidden suite has tests that course.toml does not declare, so they are \
+                       not graded: extra"
+            .to_owned();
+        let check = check_agreement(lab, &[run], &[warning.clone()]);
+        assert_eq!(
+            check.problems,
+            [
+                warning,
+                "course.toml declares `second`, which the hidden suite does not register"
+                    .to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fixture_whose_catching_test_passed_once_is_a_problem() {
+        let root = tempfile::tempdir().unwrap();
+        let course = sample_course(root.path());
+        let fixture = Fixture {
+            dir: root.path().join("lab9-bug"),
+            name: "lab9-bug".to_owned(),
+            lab_number: 9,
+            expected: Some(Expected {
+                bug: "off by one".to_owned(),
+                caught_by: vec!["first".to_owned(), "missing".to_owned()],
+            }),
+        };
+        let graded = results(&[("first", "FAIL", 20, 1), ("second", "PASS", 1, 1)]);
+        let mut lines = Vec::new();
+        let problems = judge_fixture(
+            &course,
+            &course.labs[0],
+            &fixture,
+            &graded,
+            20,
+            1.0,
+            &mut lines,
+        );
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("`first` passed 1 of 20 runs; it must fail all 20"));
+        assert!(problems[1].contains("names `missing`, which lab9 (sample) does not have"));
+
+        let caught = results(&[("first", "FAIL", 20, 0), ("missing", "FAIL", 20, 0)]);
+        let problems = judge_fixture(
+            &course,
+            &course.labs[0],
+            &fixture,
+            &caught,
+            20,
+            1.0,
+            &mut lines,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].how, "boom: it went wrong");
+    }
+
+    #[test]
+    fn a_fixture_without_expectations_must_lose_points() {
+        let root = tempfile::tempdir().unwrap();
+        let course = sample_course(root.path());
+        let fixture = Fixture {
+            dir: root.path().join("lab9-misbehaving"),
+            name: "lab9-misbehaving".to_owned(),
+            lab_number: 9,
+            expected: None,
+        };
+        let full = results(&[("first", "PASS", 1, 1), ("second", "PASS", 1, 1)]);
+        let problems = judge_fixture(
+            &course,
+            &course.labs[0],
+            &fixture,
+            &full,
+            3,
+            1.0,
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            problems,
+            ["fixture lab9-misbehaving scores full marks; it must lose points"]
+        );
+        let lost = results(&[("first", "PASS", 1, 1), ("second", "CRASH", 1, 0)]);
+        let problems = judge_fixture(
+            &course,
+            &course.labs[0],
+            &fixture,
+            &lost,
+            3,
+            1.0,
+            &mut Vec::new(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn stray_folders_and_files_are_named() {
+        let root = tempfile::tempdir().unwrap();
+        let course = sample_course(root.path());
+        for dir in [
+            "labs/lab9-sample",
+            "labs/labkit",
+            "labs/lab8-gone",
+            "solutions/lab9-sample",
+            "grader/suites/lab9-sample",
+            "grader/fixtures/lab9-bug",
+            "grader/fixtures/lab7-other",
+            "grader/fixtures/notes",
+        ] {
+            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+            std::fs::write(root.path().join(dir).join("Cargo.toml"), "").unwrap();
+        }
+        std::fs::remove_file(root.path().join("grader/suites/lab9-sample/Cargo.toml")).unwrap();
+        std::fs::write(root.path().join("labs/notes.txt"), "").unwrap();
+        std::fs::write(root.path().join("labs/README.md"), "").unwrap();
+        std::fs::write(root.path().join("grader/fixtures/README.md"), "").unwrap();
+        let problems: Vec<String> = stray_file_problems(&course)
+            .unwrap()
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
+        let expected_fragments = [
+            "labs/lab8-gone belongs to no lab of course.toml",
+            "labs/notes.txt is a stray file",
+            "grader/suites/lab9-sample has no Cargo.toml",
+            "lab9 (sample) has no hidden suite",
+            "grader/fixtures/lab7-other: a fixture folder is named after its lab",
+            "grader/fixtures/notes: a fixture folder is named after its lab",
+        ];
+        for fragment in expected_fragments {
+            assert!(
+                problems.iter().any(|problem| problem.contains(fragment)),
+                "no problem mentions {fragment:?}: {problems:#?}"
+            );
+        }
+        assert_eq!(problems.len(), expected_fragments.len(), "{problems:#?}");
+    }
 }
