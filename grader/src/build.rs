@@ -405,7 +405,7 @@ fn worker_bin_name(package_name: &str) -> String {
 /// The `main` of the lab's worker program: a call of the implementation's
 /// `worker_main`, so the program is built from the graded code whatever
 /// the submission's own `src/main.rs` holds.
-fn worker_program_source(lab: &Lab, worker_main: &str) -> Result<String, Error> {
+pub(crate) fn worker_program_source(lab: &Lab, worker_main: &str) -> Result<String, Error> {
     let is_rust_path = !worker_main.is_empty()
         && worker_main.split("::").all(|segment| {
             let mut chars = segment.chars();
@@ -597,7 +597,7 @@ fn generated_manifest(
 /// Makes one suite dependency usable from the generated package: relative
 /// paths become absolute and `workspace = true` is replaced by the
 /// workspace's declaration.
-fn resolve_dependency(
+pub(crate) fn resolve_dependency(
     name: &str,
     spec: Value,
     suite_dir: &Path,
@@ -649,7 +649,7 @@ fn resolve_dependency(
     Ok(Value::Table(table))
 }
 
-fn read_manifest(path: &Path) -> Result<Table, Error> {
+pub(crate) fn read_manifest(path: &Path) -> Result<Table, Error> {
     std::fs::read_to_string(path)
         .map_err(|source| io_error("read", path, source))?
         .parse()
@@ -660,7 +660,7 @@ fn path_value(path: &Path) -> Value {
     Value::String(path.to_string_lossy().into_owned())
 }
 
-fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
+pub(crate) fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }

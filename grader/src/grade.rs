@@ -48,6 +48,10 @@ pub struct GradeRequest<'a> {
     /// Files written next to `results.json` in other formats (Gradescope,
     /// JUnit, Markdown), rewritten with it after every finished test.
     pub file_formats: Vec<FileFormat>,
+    /// The hidden suite (the lab's grade) or the lab's public tests (see
+    /// [`crate::public`]). A repository without the lab's hidden suite (a
+    /// student export) grades the public tests whatever this says.
+    pub graded_tests: GradedTests,
 }
 
 impl<'a> GradeRequest<'a> {
@@ -75,6 +79,7 @@ impl<'a> GradeRequest<'a> {
             echo_build: false,
             bench: BenchLevel::Quick,
             file_formats: Vec::new(),
+            graded_tests: GradedTests::Hidden,
         }
     }
 }
@@ -83,6 +88,8 @@ impl<'a> GradeRequest<'a> {
 #[derive(Debug)]
 pub enum Progress<'a> {
     Building,
+    /// Compiling the lab's public tests (instead of the hidden suite).
+    BuildingPublicTests,
     Running {
         total: usize,
     },
@@ -107,6 +114,12 @@ pub fn grade(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<LabResults, Error> {
     let lab = request.lab;
+    crate::public::require_implementation_present(request)?;
+    if request.graded_tests == GradedTests::Public
+        || !crate::public::hidden_suite_present(request.course, lab)
+    {
+        return crate::public::grade_public(request, progress);
+    }
     let implementation = request.implementation.describe(request.course, lab)?;
     let selected = selected_tests(request);
     let graded_native: Option<SuiteBinary>;
@@ -454,6 +467,8 @@ pub fn bench(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<crate::results::TimingReport, Error> {
     let lab = request.lab;
+    crate::public::require_implementation_present(request)?;
+    crate::public::require_hidden_suite(request, "timing experiments")?;
     if lab.experiments.is_empty() {
         return Err(Error::new(ErrorKind::Suite {
             path: lab.suite_dir(&request.course.root),
@@ -518,7 +533,7 @@ pub fn bench(
 
 /// What a student must hear before grading: uses of `std::sync` or
 /// `std::thread` in a lab that is graded through its facade.
-fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
+pub(crate) fn facade_warnings(lab: &Lab, crate_dir: &std::path::Path) -> Vec<String> {
     let Some(facade) = &lab.facade else {
         return Vec::new();
     };
@@ -677,6 +692,12 @@ pub fn replay(
     schedule: Option<&str>,
 ) -> Result<bool, Error> {
     let lab = request.lab;
+    crate::public::require_implementation_present(request)?;
+    if request.graded_tests == GradedTests::Public
+        || !crate::public::hidden_suite_present(request.course, lab)
+    {
+        return crate::public::replay_public(request, test_name);
+    }
     if !lab.tests.iter().any(|test| test.name == test_name) {
         return Err(Error::new(ErrorKind::UnknownTest {
             lab: lab.to_string(),
@@ -725,7 +746,7 @@ pub fn replay(
 /// test passes only if every run passed; the verdict, message and output
 /// shown are those of the first failing run (or of the first run), and the
 /// duration is the mean.
-fn record_run(result: &mut TestResult, run: &TestRun) {
+pub(crate) fn record_run(result: &mut TestResult, run: &TestRun) {
     let earlier_runs = result.runs;
     let all_passed_so_far = result.passed_runs == earlier_runs;
     result.runs += 1;
@@ -782,12 +803,15 @@ pub fn prebuild(request: &GradeRequest<'_>) -> Result<(), Error> {
 }
 
 /// Writes `results.json`, `timing.json` and the request's other formats.
-fn write_results(results: &LabResults, request: &GradeRequest<'_>) -> Result<(), Error> {
+pub(crate) fn write_results(results: &LabResults, request: &GradeRequest<'_>) -> Result<(), Error> {
     results.write_files(&request.out_dir)?;
     crate::formats::write_files(results, &request.out_dir, &request.file_formats)
 }
 
-fn finish(mut results: LabResults, request: &GradeRequest<'_>) -> Result<LabResults, Error> {
+pub(crate) fn finish(
+    mut results: LabResults,
+    request: &GradeRequest<'_>,
+) -> Result<LabResults, Error> {
     results.update_totals();
     results.complete = !results.interrupted;
     results.finished_at = Some(now_rfc3339());

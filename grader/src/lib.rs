@@ -6,7 +6,9 @@
 //! course description, [`build`] compiles a hidden suite against a chosen
 //! implementation, [`runner`] runs each test in its own process group and
 //! decides its verdict (with the Unix mechanics in [`process`]), [`results`]
-//! writes and renders the results, and [`grade`] strings them together.
+//! writes and renders the results, and [`grade`] strings them together;
+//! [`public`] grades a lab's public tests through the same runner (a
+//! student repository has no hidden suites).
 
 pub mod build;
 pub mod course;
@@ -18,6 +20,7 @@ pub mod grade;
 pub mod harness;
 pub mod process;
 pub mod protocol;
+pub mod public;
 pub mod report;
 pub mod results;
 pub mod runner;

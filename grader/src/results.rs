@@ -323,9 +323,13 @@ impl LabResults {
         let mut text = String::new();
         let _ = writeln!(
             text,
-            "{} {}: grading the {} ({})",
+            "{} {}: grading {}the {} ({})",
             self.lab.id,
             self.lab.slug,
+            match self.graded_tests {
+                GradedTests::Hidden => "",
+                GradedTests::Public => "the public tests of ",
+            },
             match self.implementation.kind.as_str() {
                 "reference" => "reference solution",
                 "student" => "student crate",
@@ -339,8 +343,12 @@ impl LabResults {
         if !self.build.ok {
             let _ = writeln!(
                 text,
-                "BUILD FAILED: the implementation does not compile against the hidden suite. \
-                 The compiler said:"
+                "BUILD FAILED: the implementation does not compile against the {}. The \
+                 compiler said:",
+                match self.graded_tests {
+                    GradedTests::Hidden => "hidden suite",
+                    GradedTests::Public => "public tests",
+                }
             );
             for line in self.build.message.lines().take(60) {
                 let _ = writeln!(text, "    {line}");

@@ -5,6 +5,7 @@
 //! command grades the same way. It stays light in dependencies so that
 //! `cargo xtask` starts fast on a fresh clone.
 
+mod archive;
 mod batch;
 mod dist;
 mod gradescope;
@@ -101,6 +102,11 @@ struct GradeArgs {
     /// student crate in labs/.
     #[arg(long, value_name = "DIR")]
     submission: Option<PathBuf>,
+    /// Grade the lab's public tests (tests/public.rs, 1 point each) instead
+    /// of its hidden suite. A repository without the hidden suites (the
+    /// students' repository) always grades the public tests.
+    #[arg(long)]
+    public: bool,
     /// Run only the tests whose name contains TEXT (repeat the option to
     /// select several).
     #[arg(long, value_name = "TEXT")]
@@ -296,6 +302,7 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             timeout_scale: args.timeout_scale,
             echo_build: std::io::stderr().is_terminal(),
             bench: BenchLevel::Off,
+            graded_tests: graded_tests(args.public),
             ..GradeRequest::new(course, lab, implementation, PathBuf::new())
         };
         let passed = grader::grade::replay(&request, test_name, args.schedule.as_deref())
@@ -331,6 +338,7 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
             echo_build: std::io::stderr().is_terminal(),
             bench: args.bench.into(),
             file_formats: file_formats.clone(),
+            graded_tests: graded_tests(args.public),
             ..GradeRequest::new(course, lab, implementation.clone(), out_dir.clone())
         };
         let results =
@@ -355,6 +363,16 @@ fn grade_command(course: &Course, args: GradeArgs) -> Result<u8> {
         println!("{document}");
     }
     Ok(exit_code)
+}
+
+/// The hidden suite, unless `--public` asks for the public tests (a
+/// repository without the hidden suite grades the public tests anyway).
+fn graded_tests(public: bool) -> grader::results::GradedTests {
+    if public {
+        grader::results::GradedTests::Public
+    } else {
+        grader::results::GradedTests::Hidden
+    }
 }
 
 pub(crate) fn default_out_dir(course: &Course, lab: &Lab) -> PathBuf {
@@ -434,6 +452,7 @@ pub(crate) fn show_progress(progress: Progress<'_>) {
     let mut stderr = std::io::stderr().lock();
     let _ = match progress {
         Progress::Building => writeln!(stderr, "building the hidden suite..."),
+        Progress::BuildingPublicTests => writeln!(stderr, "building the public tests..."),
         Progress::Running { total } => {
             writeln!(stderr, "running {total} tests, each in its own process...")
         }
