@@ -12,13 +12,15 @@
 //!
 //! Only the fields of Gradescope's specification appear; texts are plain
 //! (`output_format: text`), since compiler messages and test output are
-//! full of `<` and `*`.
+//! full of `<` and `*`. Control characters in test output (terminal
+//! colours, NUL) are replaced: JSON could carry them, but a NUL is refused
+//! by many databases behind a web page.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{cut_to_head_and_tail, elapsed_secs, status_word};
+use super::{cut_to_head_and_tail, elapsed_secs, replace_control_characters, status_word};
 use crate::course::Visibility;
 use crate::results::{GradedTests, LabResults, TestResult};
 use crate::runner::Outcome;
@@ -63,7 +65,7 @@ pub(super) fn render(results: &LabResults) -> String {
     let document = GradescopeResults {
         score: f64::from(results.totals.points),
         execution_time: elapsed_secs(results).round() as u64,
-        output: submission_text(results),
+        output: replace_control_characters(&submission_text(results)).into_owned(),
         output_format: "text",
         visibility: Visibility::Visible,
         stdout_visibility: Visibility::Hidden,
@@ -185,7 +187,7 @@ fn submission_text(results: &LabResults) -> String {
 
 /// A test's text: what happened, then its captured output.
 fn test_text(test: &TestResult) -> String {
-    let mut text = String::new();
+    let mut parts = Vec::new();
     let message = test.message.trim_end();
     let lead = match test.status {
         Outcome::Pass | Outcome::Fail => "",
@@ -193,25 +195,32 @@ fn test_text(test: &TestResult) -> String {
         Outcome::Crash => "Crashed: ",
         Outcome::NotRun => "Not run: ",
     };
-    if !message.is_empty() {
-        let _ = writeln!(text, "{lead}{message}");
-    } else if !lead.is_empty() || !test.status.is_pass() {
-        let _ = writeln!(text, "{}", status_word(test.status));
-    }
+    let mut verdict = if !message.is_empty() {
+        format!("{lead}{message}")
+    } else if test.status.is_pass() {
+        String::new()
+    } else {
+        status_word(test.status).to_owned()
+    };
     if test.runs > 1 {
-        let _ = writeln!(
-            text,
+        if !verdict.is_empty() {
+            verdict.push('\n');
+        }
+        let _ = write!(
+            verdict,
             "Passed {} of {} runs (a test passes only if every run does).",
             test.passed_runs, test.runs
         );
     }
+    if !verdict.is_empty() {
+        parts.push(verdict);
+    }
     let output = test.output.trim_end();
     if !output.is_empty() {
-        let _ = writeln!(
-            text,
-            "\nCaptured output (stdout and stderr):\n{}",
+        parts.push(format!(
+            "Captured output (stdout and stderr):\n{}",
             cut_to_head_and_tail(output, OUTPUT_HEAD_BYTES, OUTPUT_TAIL_BYTES)
-        );
+        ));
     }
-    text.trim_end().to_owned()
+    replace_control_characters(&parts.join("\n\n")).into_owned()
 }

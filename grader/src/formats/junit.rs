@@ -12,8 +12,10 @@
 //! that every reporter shows it.
 //!
 //! The XML is written by hand: the format is small, and escaping is the one
-//! thing to get right. Test output may hold any character, so characters
-//! XML 1.0 forbids are replaced before escaping.
+//! thing to get right. Attributes are escaped; texts (messages, output) are
+//! CDATA sections, which every XML reader takes verbatim, split where the
+//! text itself holds `]]>`. Test output may hold any character, so
+//! characters XML 1.0 forbids even in CDATA are replaced first.
 
 use std::fmt::Write as _;
 
@@ -55,9 +57,9 @@ pub(super) fn render(results: &LabResults) -> String {
         "  <testsuite name=\"{}\" tests=\"{test_cases}\" failures=\"{failures}\" \
          errors=\"{errors}\" skipped=\"{skipped}\" time=\"{time}\" timestamp=\"{}\">",
         attribute(class_name),
-        // JUnit's schema wants a local date and time without a zone; the
-        // results record UTC.
-        attribute(results.started_at.trim_end_matches('Z')),
+        // RFC 3339 in UTC, as pytest writes it: Ant's old schema wanted no
+        // zone, but readers take one, and without it the time is ambiguous.
+        attribute(&results.started_at),
     );
     xml.push_str("    <properties>\n");
     for (name, value) in [
@@ -88,7 +90,7 @@ pub(super) fn render(results: &LabResults) -> String {
             xml,
             "      <error message=\"the implementation does not compile against the hidden \
              suite; no test could run\" type=\"BUILD\">{}</error>",
-            text(&cut_to_head_and_tail(
+            cdata(&cut_to_head_and_tail(
                 results.build.message.trim_end(),
                 COMPILER_HEAD_BYTES,
                 COMPILER_TAIL_BYTES
@@ -117,7 +119,7 @@ pub(super) fn render(results: &LabResults) -> String {
         let _ = writeln!(
             xml,
             "    <system-err>{}</system-err>",
-            text(&notes.join("\n"))
+            cdata(&notes.join("\n"))
         );
     }
     xml.push_str("  </testsuite>\n</testsuites>\n");
@@ -155,7 +157,7 @@ fn render_test_case(xml: &mut String, class_name: &str, test: &TestResult) {
             let _ = writeln!(
                 xml,
                 ">\n      <system-out>{}</system-out>\n    </testcase>",
-                text(&output)
+                cdata(&output)
             );
         }
         Some(("skipped", _)) => {
@@ -181,26 +183,26 @@ fn render_test_case(xml: &mut String, class_name: &str, test: &TestResult) {
                 xml,
                 ">\n      <{element} message=\"{}\" type=\"{kind}\">{}</{element}>\n    </testcase>",
                 attribute(&format!("{label}{message}")),
-                text(&details)
+                cdata(&details)
             );
         }
     }
 }
 
-/// Text content: `&`, `<` and `>` escaped (`>` for `]]>`), carriage returns
-/// kept as references (a parser would turn them into newlines), forbidden
-/// characters replaced.
-fn text(raw: &str) -> String {
-    escape(raw, false)
+/// A text as a CDATA section (nothing for an empty text). `]]>` would end
+/// the section, so the text is split there into two sections.
+fn cdata(raw: &str) -> String {
+    if raw.is_empty() {
+        return String::new();
+    }
+    let cleaned = replace_control_characters(raw);
+    format!("<![CDATA[{}]]>", cleaned.replace("]]>", "]]]]><![CDATA[>"))
 }
 
-/// An attribute value in double quotes: as [`text`], plus quotes, and
-/// tabs and newlines as references (a parser would turn them into spaces).
+/// An attribute value in double quotes: markup characters and quotes
+/// escaped, carriage returns, tabs and newlines as references (a parser
+/// would turn them into spaces), forbidden characters replaced.
 fn attribute(raw: &str) -> String {
-    escape(raw, true)
-}
-
-fn escape(raw: &str, in_attribute: bool) -> String {
     let cleaned = replace_control_characters(raw);
     let mut escaped = String::with_capacity(cleaned.len());
     for ch in cleaned.chars() {
@@ -208,17 +210,16 @@ fn escape(raw: &str, in_attribute: bool) -> String {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),
             '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
             '\r' => escaped.push_str("&#13;"),
-            '"' if in_attribute => escaped.push_str("&quot;"),
-            '\'' if in_attribute => escaped.push_str("&apos;"),
-            '\n' if in_attribute => escaped.push_str("&#10;"),
-            '\t' if in_attribute => escaped.push_str("&#9;"),
+            '\n' => escaped.push_str("&#10;"),
+            '\t' => escaped.push_str("&#9;"),
             other => escaped.push(other),
         }
     }
     escaped
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +230,10 @@ mod tests {
             attribute("a<b>&\"c'\nd\te\u{1b}"),
             "a&lt;b&gt;&amp;&quot;c&apos;&#10;d&#9;e\u{FFFD}"
         );
-        assert_eq!(text("]]> \"ok\"\r\n\u{0}"), "]]&gt; \"ok\"&#13;\n\u{FFFD}");
+        assert_eq!(
+            cdata("a ]]> b <c> & \u{0}"),
+            "<![CDATA[a ]]]]><![CDATA[> b <c> & \u{FFFD}]]>"
+        );
+        assert_eq!(cdata(""), "");
     }
 }

@@ -51,9 +51,9 @@ pub(super) fn render(results: &LabResults) -> String {
     }
     let _ = writeln!(
         md,
-        "{} of {} tests · graded: {} {}{}\n",
-        counts.join(", "),
+        "{} tests: {} · graded: {} {}{}\n",
         totals.tests,
+        counts.join(", "),
         escape_text(&results.implementation.kind),
         code_span(&results.implementation.package),
         match results.graded_tests {
