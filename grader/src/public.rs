@@ -61,9 +61,9 @@ pub fn hidden_suite_present(course: &Course, lab: &Lab) -> bool {
 /// the hidden suite is not in this repository.
 pub fn autograder_note(lab: &Lab) -> String {
     format!(
-        "this repository does not hold {lab}'s hidden suite, so these are its public tests (1 \
-         point each; they are not the lab's grade): the hidden tests ({} points) are graded by \
-         the course's autograder",
+        "this repository does not hold the hidden suite of {lab}, so these are its public tests \
+         (1 point each; they are not the lab's grade): the hidden tests ({} points) are graded \
+         by the course's autograder",
         lab.max_points()
     )
 }
@@ -215,7 +215,14 @@ pub fn grade_public(
     progress(Progress::Running { total: plan.len() });
     let shared = Mutex::new((results, 0usize));
     let write_error: Mutex<Option<Error>> = Mutex::new(None);
+    // Panic locations are shown relative to the repository, where the
+    // student reads them.
+    let course_prefix = format!("{}/", request.course.root.display());
     let on_finish = |run: &TestRun| {
+        let run = &TestRun {
+            message: run.message.replace(&course_prefix, ""),
+            ..run.clone()
+        };
         let mut guard = shared
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
