@@ -297,7 +297,8 @@ fn refuse_course_folders(course: &Course, out_dir: &Path) -> Result<()> {
         .canonicalize()
         .with_context(|| format!("could not resolve {}", course.root.display()))?;
     let inside_course = out_dir.starts_with(&course_root);
-    let inside_build_output = out_dir.starts_with(course_root.join("target"));
+    let build_output = course_root.join("target");
+    let inside_build_output = out_dir.starts_with(&build_output) && out_dir != build_output;
     if course_root.starts_with(out_dir) || (inside_course && !inside_build_output) {
         bail!(
             "{} is the course's folder or overlaps it; write the students' repository somewhere \
