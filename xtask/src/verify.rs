@@ -143,6 +143,7 @@ struct FixtureLine {
 }
 
 pub(crate) fn run(course: &Course, args: VerifyArgs) -> Result<u8> {
+    crate::dist::require_instructor_repository(course)?;
     let labs: Vec<&Lab> = if args.labs.is_empty() {
         course.labs.iter().collect()
     } else {
