@@ -4,7 +4,9 @@
 //! `cargo xtask grade` and any later batch or autograder command grade in
 //! exactly the same way. It writes the results folder as it goes and returns
 //! the final [`LabResults`]; it prints nothing itself (the caller passes a
-//! callback to show progress).
+//! callback to show progress). A request for the public tests, or a
+//! repository without the lab's hidden suite (a students' repository), is
+//! graded by [`crate::public`] through the same runner and results files.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
