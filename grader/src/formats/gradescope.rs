@@ -20,7 +20,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{cut_to_head_and_tail, elapsed_secs, replace_control_characters, status_word};
+use super::{
+    BuildFailure, build_failure, cut_to_head_and_tail, elapsed_secs, replace_control_characters,
+    status_word,
+};
 use crate::course::Visibility;
 use crate::results::{GradedTests, LabResults, TestResult};
 use crate::runner::Outcome;
@@ -124,20 +127,26 @@ fn submission_text(results: &LabResults) -> String {
             "These are the lab's public tests, not its graded hidden suite."
         );
     }
-    // Before the build has ended the record is not ok either, but has no
-    // message and the run is not complete.
-    if !results.build.ok && (results.complete || !results.build.message.is_empty()) {
-        let _ = writeln!(
-            text,
-            "\nYour code does not compile against the hidden suite, so no test could run. Fix \
-             the errors below (a missing function or a changed signature is the usual cause) and \
-             submit again. The compiler said:\n\n{}",
-            cut_to_head_and_tail(
-                results.build.message.trim_end(),
-                COMPILER_HEAD_BYTES,
-                COMPILER_TAIL_BYTES
-            )
-        );
+    match build_failure(results) {
+        Some(BuildFailure::Compiler(message)) => {
+            let _ = writeln!(
+                text,
+                "\nYour code does not compile against the hidden suite, so no test could run. Fix \
+                 the errors below (a missing function or a changed signature is the usual cause) \
+                 and submit again. The compiler said:\n\n{}",
+                cut_to_head_and_tail(message, COMPILER_HEAD_BYTES, COMPILER_TAIL_BYTES)
+            );
+        }
+        Some(BuildFailure::Stopped) => {
+            let _ = writeln!(
+                text,
+                "\nBuilding the hidden suite stopped without a compiler message (the grading run \
+                 was interrupted, for instance by the autograder's time limit, or cargo could not \
+                 run), so no test ran. This says nothing about your code: submit again, and tell \
+                 the course staff if it happens again."
+            );
+        }
+        None => {}
     }
     for warning in &results.warnings {
         let _ = writeln!(text, "\nWarning: {warning}");

@@ -20,7 +20,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    cut_to_head_and_tail, elapsed_secs, first_line, replace_control_characters, status_word,
+    BuildFailure, build_failure, cut_to_head_and_tail, elapsed_secs, first_line,
+    replace_control_characters, status_word,
 };
 use crate::results::{LabResults, TestResult};
 use crate::runner::Outcome;
@@ -36,7 +37,8 @@ const MESSAGE_ATTRIBUTE_CHARS: usize = 200;
 
 pub(super) fn render(results: &LabResults) -> String {
     let totals = &results.totals;
-    let build_failed = !results.build.ok && (results.complete || !results.build.message.is_empty());
+    let build_failure = build_failure(results);
+    let build_failed = build_failure.is_some();
     let test_cases = results.tests.len() + usize::from(build_failed);
     let failures = totals.failed;
     let errors = totals.timed_out + totals.crashed + usize::from(build_failed);
@@ -79,22 +81,29 @@ pub(super) fn render(results: &LabResults) -> String {
     }
     xml.push_str("    </properties>\n");
 
-    if build_failed {
+    if let Some(failure) = build_failure {
         let _ = writeln!(
             xml,
             "    <testcase name=\"build\" classname=\"{}\" time=\"{:.3}\">",
             attribute(class_name),
             results.build.duration_secs
         );
+        let (message, details) = match failure {
+            BuildFailure::Compiler(message) => (
+                "the implementation does not compile against the hidden suite; no test could run",
+                cut_to_head_and_tail(message, COMPILER_HEAD_BYTES, COMPILER_TAIL_BYTES),
+            ),
+            BuildFailure::Stopped => (
+                "building the hidden suite stopped without a compiler message (the run was \
+                 interrupted, or cargo could not run); no test ran",
+                "".into(),
+            ),
+        };
         let _ = writeln!(
             xml,
-            "      <error message=\"the implementation does not compile against the hidden \
-             suite; no test could run\" type=\"BUILD\">{}</error>",
-            cdata(&cut_to_head_and_tail(
-                results.build.message.trim_end(),
-                COMPILER_HEAD_BYTES,
-                COMPILER_TAIL_BYTES
-            ))
+            "      <error message=\"{}\" type=\"BUILD\">{}</error>",
+            attribute(message),
+            cdata(&details)
         );
         xml.push_str("    </testcase>\n");
     }

@@ -16,7 +16,10 @@
 
 use std::fmt::Write as _;
 
-use super::{cut_to_head_and_tail, first_line, replace_control_characters, status_word};
+use super::{
+    BuildFailure, build_failure, cut_to_head_and_tail, first_line, replace_control_characters,
+    status_word,
+};
 use crate::experiment::{Role, human_number};
 use crate::results::{GradedTests, LabResults};
 use crate::runner::Outcome;
@@ -62,15 +65,26 @@ pub(super) fn render(results: &LabResults) -> String {
         }
     );
 
-    if !results.build.ok && (results.complete || !results.build.message.is_empty()) {
-        let compiler = replace_control_characters(results.build.message.trim_end()).into_owned();
-        let compiler = cut_to_head_and_tail(&compiler, COMPILER_HEAD_BYTES, COMPILER_TAIL_BYTES);
-        let fence = "`".repeat(longest_backtick_run(&compiler).max(2) + 1);
-        let _ = writeln!(
-            md,
-            "**Build failed:** the implementation does not compile against the hidden suite, so \
-             no test could run. The compiler said:\n\n{fence}text\n{compiler}\n{fence}\n"
-        );
+    match build_failure(results) {
+        Some(BuildFailure::Compiler(message)) => {
+            let compiler = replace_control_characters(message).into_owned();
+            let compiler =
+                cut_to_head_and_tail(&compiler, COMPILER_HEAD_BYTES, COMPILER_TAIL_BYTES);
+            let fence = "`".repeat(longest_backtick_run(&compiler).max(2) + 1);
+            let _ = writeln!(
+                md,
+                "**Build failed:** the implementation does not compile against the hidden suite, \
+                 so no test could run. The compiler said:\n\n{fence}text\n{compiler}\n{fence}\n"
+            );
+        }
+        Some(BuildFailure::Stopped) => {
+            let _ = writeln!(
+                md,
+                "**Build stopped:** building the hidden suite ended without a compiler message \
+                 (the run was interrupted, or cargo could not run), so no test ran.\n"
+            );
+        }
+        None => {}
     }
     for warning in &results.warnings {
         let _ = writeln!(md, "> **Warning:** {}\n", escape_text(warning));

@@ -78,6 +78,31 @@ pub fn write_files(
     Ok(())
 }
 
+/// How the build of the hidden suite failed, when it did.
+enum BuildFailure<'a> {
+    /// The compiler's messages.
+    Compiler(&'a str),
+    /// The build ended without a message: the run was interrupted (a time
+    /// limit) while it built, or cargo could not run. Not a verdict on the
+    /// code.
+    Stopped,
+}
+
+/// `None` while the build has not ended (a run killed while building stays
+/// so) and when it succeeded.
+fn build_failure(results: &LabResults) -> Option<BuildFailure<'_>> {
+    let message = results.build.message.trim_end();
+    if results.build.ok {
+        None
+    } else if !message.trim().is_empty() {
+        Some(BuildFailure::Compiler(message))
+    } else if results.complete {
+        Some(BuildFailure::Stopped)
+    } else {
+        None
+    }
+}
+
 /// The word a person reads for an outcome, as in the human summary.
 fn status_word(outcome: Outcome) -> &'static str {
     match outcome {
