@@ -630,7 +630,8 @@ mod students_repository {
 
         // Instructor commands refuse to run here; the reference is not here.
         for command in [
-            &["xtask", "dist", "--out", "elsewhere"][..],
+            &["xtask", "verify"][..],
+            &["xtask", "dist", "--out", "elsewhere"],
             &["xtask", "publish", "lab1", "--to", "."],
         ] {
             let refused = cargo_in(&export, command);
