@@ -9,6 +9,9 @@
 //!   `course.toml` are snapshots, so a change to what ships is reviewed.
 //!   Also: a non-empty or overlapping `--out` is refused, `--force`
 //!   keeps `.git`, `--with-solutions` releases solutions.
+//! - `public_tests_in_the_course`: `grade --public` in this repository,
+//!   with lab 5, whose public tests start the worker program built from
+//!   the graded crate.
 //! - `students_repository`: the export as a student and CI use it. It
 //!   builds offline and its own tests pass, `cargo xtask grade lab1`
 //!   grades the public tests and names the autograder, the workflow's
@@ -25,10 +28,22 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
+
+/// Held by the tests that build and run tests, so that lab 5's public
+/// tests (processes, timing) never share the two cores with a build of the
+/// export started by this file.
+static HEAVY: Mutex<()> = Mutex::new(());
+
+fn hold_heavy() -> std::sync::MutexGuard<'static, ()> {
+    HEAVY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 fn course_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -369,6 +384,48 @@ mod contents {
     }
 }
 
+mod public_tests_in_the_course {
+    use super::*;
+
+    fn grade_public(args: &[&str], out: &Path) -> (Output, Value) {
+        let output = xtask()
+            .args(["grade", "lab5", "--public", "-j", "2", "--out"])
+            .arg(out)
+            .args(args)
+            .timeout(Duration::from_secs(600))
+            .output()
+            .unwrap();
+        let results = std::fs::read_to_string(out.join("results.json")).unwrap();
+        (output, serde_json::from_str(&results).unwrap())
+    }
+
+    /// Lab 5's public tests start the lab's worker program, which the
+    /// grader builds from the graded crate: the reference's passes them
+    /// all, the stubs' fails them.
+    #[test]
+    fn public_flag_grades_the_public_tests_of_the_reference_and_the_stubs() {
+        let _heavy = hold_heavy();
+        let temporary = tempfile::tempdir().unwrap();
+        let (reference, results) = grade_public(&["--solution"], &temporary.path().join("ref"));
+        assert_eq!(
+            reference.status.code(),
+            Some(0),
+            "{}",
+            stdout_of(&reference)
+        );
+        assert_eq!(results["graded_tests"], "public");
+        assert_eq!(results["warnings"], serde_json::json!([]));
+        let total = results["totals"]["tests"].as_u64().unwrap();
+        assert!(total >= 10, "{total} public tests");
+        assert_eq!(results["totals"]["points"].as_u64(), Some(total));
+
+        let (stubs, results) = grade_public(&[], &temporary.path().join("stubs"));
+        assert_eq!(stubs.status.code(), Some(1), "{}", stdout_of(&stubs));
+        assert_eq!(results["totals"]["tests"].as_u64(), Some(total));
+        assert!(results["totals"]["failed"].as_u64().unwrap() > total / 2);
+    }
+}
+
 mod students_repository {
     use super::*;
 
@@ -535,6 +592,7 @@ mod students_repository {
 
     #[test]
     fn builds_offline_grades_public_tests_and_takes_released_solutions() {
+        let _heavy = hold_heavy();
         let (temporary, export) = fresh_export();
         let lock_file = std::fs::read(export.join("Cargo.lock")).unwrap();
 
