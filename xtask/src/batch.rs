@@ -12,12 +12,14 @@
 //! that does not compile, tests that hang or crash) is that student's row
 //! in the gradebook, never the batch's end.
 //!
-//! To save time, the next submission is compiled while the current one's
-//! tests run, but only once its `alone` tests are done, and that build is
-//! waited for before any timing experiment starts, so nothing timed ever
-//! shares the machine with a compiler.
+//! To save time, the next submissions are compiled, one after another,
+//! while the current one's tests run, but only once its `alone` tests are
+//! done (the runner runs them first); no new build starts once its tests
+//! are over, and the one under way is waited for before any timing
+//! experiment starts, so nothing timed ever shares the machine with a
+//! compiler.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,11 @@ use grader::runner::Outcome;
 
 use crate::archive::{self, ArchiveKind, Limits};
 
+/// How many submissions past the one being graded are prepared, and may be
+/// compiled while its tests run. More pays off when tests wait (a hang
+/// waits for its timeout while the machine idles); each one prepared is
+/// one whose old results an interruption leaves cleared.
+const BUILD_AHEAD: usize = 3;
 /// The gradebook's file name in the batch's output folder.
 pub(crate) const GRADEBOOK_FILE: &str = "gradebook.csv";
 /// What was graded for one student (source, fingerprint, times), next to
@@ -271,27 +278,56 @@ pub(crate) fn run(course: &Course, args: GradeBatchArgs) -> Result<u8> {
         }
     }
 
-    let mut current = prepare_next(&settings, &mut batch, &mut queue)?;
-    let mut current_prebuild: Option<Duration> = None;
-    while let Some(prepared) = current.take() {
+    // Submissions prepared (folder cleared, archive unpacked) ahead of
+    // their grade, so that they can be compiled while earlier tests run.
+    let mut ahead: VecDeque<Prepared> = VecDeque::new();
+    // How long each submission built ahead took to build.
+    let mut built_ahead: HashMap<String, Duration> = HashMap::new();
+    loop {
+        while ahead.len() <= BUILD_AHEAD && !grader::process::is_interrupted() {
+            match prepare_next(&settings, &mut batch, &mut queue)? {
+                Some(prepared) => ahead.push_back(prepared),
+                None => break,
+            }
+        }
         if grader::process::is_interrupted() {
-            current = Some(prepared);
             break;
         }
-        let next = prepare_next(&settings, &mut batch, &mut queue)?;
-        let graded = grade_one(&settings, &prepared, next.as_ref());
+        let Some(prepared) = ahead.pop_front() else {
+            break;
+        };
+        let to_build: Vec<&Prepared> = ahead
+            .iter()
+            .filter(|next| !built_ahead.contains_key(&next.found.student))
+            .collect();
+        let graded = grade_one(&settings, &prepared, &to_build);
+        built_ahead.extend(graded.built_ahead);
         let row = match graded.results {
             Ok(results) => {
                 let times = Times {
                     grade: graded.wall,
                     build_in_grade: Duration::from_secs_f64(results.build.duration_secs),
-                    prebuild: current_prebuild,
+                    build_ahead: built_ahead.remove(&prepared.found.student),
                 };
                 let row = Row::from_results(&prepared.found.student, settings.lab, &results);
                 if results.complete && !results.interrupted {
                     write_record(&prepared, &results, &times)?;
                 }
                 batch.print_line(&row, Some(&times));
+                row
+            }
+            Err(_) if grader::process::is_interrupted() => {
+                // Ctrl-C reached the grade before its tests (while it
+                // listed them): nothing was graded.
+                let row = Row {
+                    status: RowStatus::Incomplete,
+                    ..Row::error(
+                        &prepared.found.student,
+                        "interrupted before its tests ran; run the batch again to grade it"
+                            .to_owned(),
+                    )
+                };
+                batch.print_line(&row, None);
                 row
             }
             Err(err) => {
@@ -302,15 +338,10 @@ pub(crate) fn run(course: &Course, args: GradeBatchArgs) -> Result<u8> {
         };
         batch.rows.insert(prepared.found.student.clone(), row);
         batch.write_gradebook()?;
-        current_prebuild = graded.next_prebuild;
-        current = next;
-        if grader::process::is_interrupted() {
-            break;
-        }
     }
     let interrupted = grader::process::is_interrupted();
     if interrupted {
-        let not_graded: Vec<String> = current
+        let not_graded: Vec<String> = ahead
             .iter()
             .map(|prepared| prepared.found.student.clone())
             .chain(queue.iter().map(|pending| pending.found.student.clone()))
@@ -611,13 +642,13 @@ struct Times {
     grade: Duration,
     /// The build inside the grade (short when it was built beforehand).
     build_in_grade: Duration,
-    /// The build done while the previous submission's tests ran, if any.
-    prebuild: Option<Duration>,
+    /// The build done while earlier submissions' tests ran, if any.
+    build_ahead: Option<Duration>,
 }
 
 impl Times {
     fn build(&self) -> Duration {
-        self.build_in_grade + self.prebuild.unwrap_or_default()
+        self.build_in_grade + self.build_ahead.unwrap_or_default()
     }
 
     fn tests(&self) -> Duration {
@@ -625,12 +656,12 @@ impl Times {
     }
 }
 
-/// One finished grade, and how long the next submission's build took if it
-/// ran meanwhile.
+/// One finished grade, and the submissions compiled meanwhile with how
+/// long each took.
 struct Graded {
     results: Result<LabResults, grader::Error>,
     wall: Duration,
-    next_prebuild: Option<Duration>,
+    built_ahead: Vec<(String, Duration)>,
 }
 
 fn grade_request<'a>(settings: &Settings<'a>, prepared: &Prepared) -> GradeRequest<'a> {
@@ -649,12 +680,16 @@ fn grade_request<'a>(settings: &Settings<'a>, prepared: &Prepared) -> GradeReque
     }
 }
 
-/// Grades `prepared`; compiles `next` on another thread once the `alone`
-/// tests are over (see the module docs).
-fn grade_one(settings: &Settings<'_>, prepared: &Prepared, next: Option<&Prepared>) -> Graded {
+/// Grades `prepared`; once its `alone` tests are over, compiles the
+/// submissions of `to_build` on another thread, one after another, until
+/// its tests are over (see the module docs).
+fn grade_one(settings: &Settings<'_>, prepared: &Prepared, to_build: &[&Prepared]) -> Graded {
     let request = grade_request(settings, prepared);
-    let next_request = next.map(|next| grade_request(settings, next));
-    let gate = PrebuildGate::default();
+    let build_requests: Vec<(String, GradeRequest<'_>)> = to_build
+        .iter()
+        .map(|next| (next.found.student.clone(), grade_request(settings, next)))
+        .collect();
+    let gate = BuildGate::default();
     let watcher = TestWatcher {
         lab: settings.lab,
         student: &prepared.found.student,
@@ -669,101 +704,104 @@ fn grade_one(settings: &Settings<'_>, prepared: &Prepared, next: Option<&Prepare
         gate: &gate,
     };
     std::thread::scope(|scope| {
-        let prebuild = next_request.as_ref().map(|next_request| {
-            let gate = &gate;
-            scope.spawn(move || {
-                if !gate.wait_for_permission() {
-                    return None;
+        let builder = scope.spawn(|| {
+            let mut built = Vec::new();
+            for (student, build_request) in &build_requests {
+                if !gate.start_build() {
+                    break;
                 }
                 let started = Instant::now();
-                // A failure here is met again, and recorded, by the next
+                // A failure here is met again, and recorded, by that
                 // submission's own grade.
-                let _ = grader::grade::prebuild(next_request);
-                gate.finish();
-                Some(started.elapsed())
-            })
+                let _ = grader::grade::prebuild(build_request);
+                gate.end_build();
+                built.push((student.clone(), started.elapsed()));
+            }
+            built
         });
         let started = Instant::now();
         let results = grader::grade::grade(&request, &|progress| watcher.on_progress(progress));
         let wall = started.elapsed();
-        gate.cancel_if_not_started();
-        let next_prebuild = prebuild.and_then(|handle| handle.join().ok().flatten());
+        gate.stop();
+        let built_ahead = builder.join().unwrap_or_default();
         Graded {
             results,
             wall,
-            next_prebuild,
+            built_ahead,
         }
     })
 }
 
-/// Whether the next submission may be compiled now, and whether it is.
+/// When submissions may be compiled beside a grade's tests.
 #[derive(Default)]
-struct PrebuildGate {
+struct BuildGate {
     state: Mutex<GateState>,
     changed: Condvar,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-enum GateState {
-    /// Timing-sensitive tests are still to come.
-    #[default]
-    Closed,
-    /// The build may start.
-    Open,
-    Building,
-    Finished,
-    /// The grade ended without opening: the next grade compiles it.
-    Cancelled,
+#[derive(Debug, Clone, Copy, Default)]
+struct GateState {
+    phase: GatePhase,
+    building: bool,
 }
 
-impl PrebuildGate {
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum GatePhase {
+    /// Timing-sensitive tests are still to come: no build may start.
+    #[default]
+    Closed,
+    /// Only tests that tolerate a build beside them are left.
+    Open,
+    /// The tests are over: no new build starts (the next grade begins, or
+    /// timing experiments do).
+    Stopped,
+}
+
+impl BuildGate {
     fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn set_phase(&self, from: &[GatePhase], to: GatePhase) {
+        let mut state = self.lock();
+        if from.contains(&state.phase) {
+            state.phase = to;
+            self.changed.notify_all();
+        }
+    }
+
     fn open(&self) {
-        let mut state = self.lock();
-        if *state == GateState::Closed {
-            *state = GateState::Open;
-            self.changed.notify_all();
-        }
+        self.set_phase(&[GatePhase::Closed], GatePhase::Open);
     }
 
-    fn cancel_if_not_started(&self) {
-        let mut state = self.lock();
-        if *state == GateState::Closed {
-            *state = GateState::Cancelled;
-            self.changed.notify_all();
-        }
+    fn stop(&self) {
+        self.set_phase(&[GatePhase::Closed, GatePhase::Open], GatePhase::Stopped);
     }
 
-    /// Waits until the gate opens (true: the build starts now) or is
-    /// cancelled (false).
-    fn wait_for_permission(&self) -> bool {
+    /// Waits until a build may start (true; it counts as under way) or
+    /// never will in this grade (false).
+    fn start_build(&self) -> bool {
         let mut state = self.lock();
-        while *state == GateState::Closed {
+        while state.phase == GatePhase::Closed {
             state = self
                 .changed
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
         }
-        if *state == GateState::Open {
-            *state = GateState::Building;
-            true
-        } else {
-            false
-        }
+        state.building = state.phase == GatePhase::Open;
+        state.building
     }
 
-    fn finish(&self) {
-        *self.lock() = GateState::Finished;
+    fn end_build(&self) {
+        self.lock().building = false;
         self.changed.notify_all();
     }
 
-    /// Waits until no build is under way or about to start.
-    fn wait_until_idle(&self) {
+    /// Stops new builds and waits for the one under way, if any.
+    fn stop_and_wait(&self) {
+        self.stop();
         let mut state = self.lock();
-        while matches!(*state, GateState::Open | GateState::Building) {
+        while state.building {
             state = self
                 .changed
                 .wait(state)
@@ -772,25 +810,24 @@ impl PrebuildGate {
     }
 }
 
-/// Follows a grade's progress to open the [`PrebuildGate`] when the
-/// `alone` tests are over (the runner runs them first, one at a time) and
-/// to hold the grade before its timing experiments until the build is over.
+/// Follows a grade's progress to open the [`BuildGate`] when the `alone`
+/// tests are over (the runner runs them first, one at a time), and to stop
+/// it when the tests are over, holding the grade before its timing
+/// experiments until the build under way has finished.
 struct TestWatcher<'a> {
     lab: &'a Lab,
     student: &'a str,
     alone_planned: usize,
     alone_done: AtomicUsize,
     experiments_follow: bool,
-    gate: &'a PrebuildGate,
+    gate: &'a BuildGate,
 }
 
 impl TestWatcher<'_> {
     fn on_progress(&self, progress: Progress<'_>) {
         match progress {
-            Progress::Running { total } => {
-                if self.alone_planned == 0 && total > 0 {
-                    self.gate.open();
-                }
+            Progress::Running { total } if self.alone_planned == 0 && total > 0 => {
+                self.gate.open();
             }
             Progress::Finished { run, done, total } => {
                 let was_alone = self
@@ -807,9 +844,14 @@ impl TestWatcher<'_> {
                     // Shared tests start only after every alone test.
                     self.gate.open();
                 }
-                if done == total && self.experiments_follow {
-                    // Called before the grade goes on to its experiments.
-                    self.gate.wait_until_idle();
+                if done == total {
+                    if self.experiments_follow {
+                        // Called before the grade goes on to its
+                        // experiments.
+                        self.gate.stop_and_wait();
+                    } else {
+                        self.gate.stop();
+                    }
                 }
             }
             Progress::Warning(message) => eprintln!("warning: {}: {message}", self.student),
@@ -990,17 +1032,19 @@ impl<'a> Batch<'a> {
 
     /// One line on stdout for a finished submission.
     fn print_line(&self, row: &Row, times: Option<&Times>) {
+        let max = self.settings.lab.max_points();
         let score = match row.score {
-            Some(score) => format!("{score:>3}/{}", self.settings.lab.max_points()),
-            None => format!("{:>3} {}", "-", " ".repeat(3)),
+            Some(score) => format!("{score}/{max}"),
+            None => "-".to_owned(),
         };
+        let score_width = format!("{max}/{max}").len();
         let times = match times {
             Some(times) => format!(
                 "{:>6.1}s  (build {:.1}s{}, tests {:.1}s)",
                 times.grade.as_secs_f64(),
                 times.build().as_secs_f64(),
-                if times.prebuild.is_some() {
-                    " during the previous tests"
+                if times.build_ahead.is_some() {
+                    " during earlier tests"
                 } else {
                     ""
                 },
@@ -1014,10 +1058,10 @@ impl<'a> Batch<'a> {
             format!("  {}", row.message)
         };
         println!(
-            "{:<width$}  {score}  {:<12} {times}{message}",
+            "{:<name_width$}  {score:>score_width$}  {:<12} {times}{message}",
             row.student,
             row.status.label(),
-            width = self.name_width
+            name_width = self.name_width
         );
     }
 
@@ -1172,7 +1216,7 @@ fn write_record(prepared: &Prepared, results: &LabResults, times: &Times) -> Res
         "graded_at": grader::results::now_rfc3339(),
         "grade_secs": times.grade.as_secs_f64(),
         "build_secs": times.build().as_secs_f64(),
-        "built_during_previous_tests": times.prebuild.is_some(),
+        "built_during_earlier_tests": times.build_ahead.is_some(),
         "tests_secs": times.tests().as_secs_f64(),
     });
     let path = prepared.student_dir.join(RECORD_FILE);
