@@ -89,6 +89,7 @@ enum Contents {
 }
 
 pub(crate) fn run(course: &Course, args: GradescopeArgs) -> Result<u8> {
+    crate::dist::require_instructor_repository(course)?;
     let lab = course.find_lab(&args.lab)?;
     if !(args.timeout_scale.is_finite() && args.timeout_scale > 0.0) {
         bail!(

@@ -39,10 +39,12 @@ else
 fi
 
 cd "$SOURCE"
-# With CARGO_NET_OFFLINE=true (a test without network) cargo uses what it
-# has already downloaded.
-log "downloading the dependencies"
-cargo fetch
+# Only this machine's platform: other platforms' crates (windows-sys) are
+# never built here. With CARGO_NET_OFFLINE=true (a test without network)
+# cargo uses what it has already downloaded.
+HOST="$(rustc -vV | sed -n 's/^host: //p')"
+log "downloading the dependencies for $HOST"
+cargo fetch --target "$HOST"
 log "building the course tool"
 cargo build --release --package xtask
 mkdir -p "$SOURCE/bin"
