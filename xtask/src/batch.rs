@@ -720,9 +720,13 @@ fn grade_one(settings: &Settings<'_>, prepared: &Prepared, to_build: &[&Prepared
             built
         });
         let started = Instant::now();
-        let results = grader::grade::grade(&request, &|progress| watcher.on_progress(progress));
+        let results = {
+            // Stops the gate however the grade ends, even by a panic, so
+            // that the builder thread never waits for it forever.
+            let _stop = StopOnDrop(&gate);
+            grader::grade::grade(&request, &|progress| watcher.on_progress(progress))
+        };
         let wall = started.elapsed();
-        gate.stop();
         let built_ahead = builder.join().unwrap_or_default();
         Graded {
             results,
@@ -730,6 +734,15 @@ fn grade_one(settings: &Settings<'_>, prepared: &Prepared, to_build: &[&Prepared
             built_ahead,
         }
     })
+}
+
+/// Stops a [`BuildGate`] when dropped.
+struct StopOnDrop<'a>(&'a BuildGate);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
 }
 
 /// When submissions may be compiled beside a grade's tests.
@@ -1325,6 +1338,110 @@ fn folder_fingerprint(root: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lab_with_tests(tests: &str) -> Lab {
+        let course = Course::parse(&format!(
+            "title = \"t\"\n[[labs]]\nnumber = 1\nslug = \"threads\"\n\
+             crate = \"lab1-threads\"\ndefault_timeout_secs = 10\ntests = [{tests}]\n"
+        ))
+        .unwrap();
+        course.labs[0].clone()
+    }
+
+    fn finished(watcher: &TestWatcher<'_>, name: &str, done: usize, total: usize) {
+        let run = grader::runner::TestRun {
+            name: name.to_owned(),
+            outcome: Outcome::Pass,
+            message: String::new(),
+            duration: Duration::ZERO,
+            output: String::new(),
+            metrics: BTreeMap::new(),
+            measurements: Vec::new(),
+        };
+        watcher.on_progress(Progress::Finished {
+            run: &run,
+            done,
+            total,
+        });
+    }
+
+    fn phase(gate: &BuildGate) -> GatePhase {
+        gate.lock().phase
+    }
+
+    #[test]
+    fn builds_wait_for_the_alone_tests_and_experiments_wait_for_the_build() {
+        let lab = lab_with_tests(
+            "{ name = \"alone_a\", points = 1, alone = true }, \
+             { name = \"alone_b\", points = 1, alone = true }, \
+             { name = \"shared_c\", points = 1 }, { name = \"shared_d\", points = 1 }",
+        );
+        let gate = BuildGate::default();
+        let watcher = TestWatcher {
+            lab: &lab,
+            student: "alice",
+            alone_planned: 2,
+            alone_done: AtomicUsize::new(0),
+            experiments_follow: true,
+            gate: &gate,
+        };
+        watcher.on_progress(Progress::Running { total: 4 });
+        finished(&watcher, "alone_a", 1, 4);
+        assert_eq!(phase(&gate), GatePhase::Closed, "one alone test is left");
+        finished(&watcher, "alone_b", 2, 4);
+        assert_eq!(phase(&gate), GatePhase::Open);
+        assert!(gate.start_build());
+        finished(&watcher, "shared_c", 3, 4);
+        let last_returned = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                finished(&watcher, "shared_d", 4, 4);
+                last_returned.store(true, Ordering::SeqCst);
+            });
+            std::thread::sleep(Duration::from_millis(200));
+            assert!(
+                !last_returned.load(Ordering::SeqCst),
+                "the grade must not go on to its experiments while a build runs"
+            );
+            gate.end_build();
+        });
+        assert!(last_returned.load(Ordering::SeqCst));
+        assert!(
+            !gate.start_build(),
+            "no build starts once the tests are over"
+        );
+    }
+
+    #[test]
+    fn without_alone_tests_builds_may_start_with_the_tests() {
+        let lab = lab_with_tests("{ name = \"shared\", points = 1 }");
+        let gate = BuildGate::default();
+        let watcher = TestWatcher {
+            lab: &lab,
+            student: "bob",
+            alone_planned: 0,
+            alone_done: AtomicUsize::new(0),
+            experiments_follow: false,
+            gate: &gate,
+        };
+        watcher.on_progress(Progress::Running { total: 1 });
+        assert_eq!(phase(&gate), GatePhase::Open);
+        assert!(gate.start_build());
+        // Without experiments the last test does not wait for the build.
+        finished(&watcher, "shared", 1, 1);
+        assert_eq!(phase(&gate), GatePhase::Stopped);
+        gate.end_build();
+    }
+
+    #[test]
+    fn a_grade_that_ends_before_its_tests_never_lets_a_build_start() {
+        let gate = BuildGate::default();
+        std::thread::scope(|scope| {
+            let builder = scope.spawn(|| gate.start_build());
+            drop(StopOnDrop(&gate));
+            assert!(!builder.join().unwrap());
+        });
+    }
 
     #[test]
     fn csv_fields_are_quoted_only_where_needed() {
