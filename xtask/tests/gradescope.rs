@@ -9,8 +9,11 @@
 //!   files of the student crate; its file list as a snapshot;
 //! - `autograder`: the bundle run as Gradescope runs it, in a fake
 //!   `/autograder` tree: `setup.sh` (offline, with the machine's cargo, so
-//!   no rustup), then `run_autograder` on fixture submissions, each leaving
-//!   a `results.json` that follows Gradescope's schema.
+//!   no rustup), then `run_autograder` on submissions: a correct crate
+//!   shaped like a student's (full marks), the misbehaving fixture (its
+//!   known failures), a crate that does not compile, no crate at all, and a
+//!   time limit that strikes during the build. Each leaves a `results.json`
+//!   that follows Gradescope's schema.
 //!
 //! Building the unzipped course from nothing takes minutes, so the fake
 //! tree lives in `target/gradescope-check/` and survives between runs: the
@@ -352,6 +355,31 @@ mod autograder {
         .unwrap();
     }
 
+    /// Writes a lab 1 crate as a student would submit it: the student
+    /// crate's own manifest (`edition.workspace = true`...) with the
+    /// reference's sources in `src/`.
+    fn submit_student_shaped_reference(dest: &Path) {
+        std::fs::create_dir_all(dest).unwrap();
+        std::fs::copy(
+            course_root().join("labs/lab1-threads/Cargo.toml"),
+            dest.join("Cargo.toml"),
+        )
+        .unwrap();
+        copy_tree(
+            &course_root().join("solutions/lab1-threads/src"),
+            &dest.join("src"),
+        );
+        let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("edition.workspace = true"), "{manifest}");
+    }
+
+    /// The grader's own results.json of the last run, which the
+    /// Gradescope document must agree with.
+    fn grader_results(root: &Path) -> LabResults {
+        let path = root.join("results").join("grader").join("results.json");
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
     fn copy_tree(source: &Path, dest: &Path) {
         std::fs::create_dir_all(dest).unwrap();
         for entry in std::fs::read_dir(source).unwrap().flatten() {
@@ -442,23 +470,39 @@ mod autograder {
         assert!(setup_logs.contains("the reference solution scored full marks"));
         assert!(root.join("source").join("bin").join("xtask").is_file());
 
-        // The misbehaving fixture, zipped as a folder: one level down.
+        // A correct crate shaped like a student's: the student crate's
+        // manifest, which inherits from the course's workspace, and the
+        // reference's sources, zipped as a folder (one level down).
         let submission = fresh_submission(&root);
-        submit_fixture("lab1-misbehaving", &submission, "lab1-misbehaving", &root);
-        let submitted_manifest =
-            std::fs::read(submission.join("lab1-misbehaving/Cargo.toml")).unwrap();
+        submit_student_shaped_reference(&submission.join("lab1-threads"));
+        let submitted_manifest = std::fs::read(submission.join("lab1-threads/Cargo.toml")).unwrap();
+        let run = run_script(&root, "run_autograder", &[]);
+        assert!(run.status.success(), "{}", logs(&run));
+        let document = gradescope_schema::check(&results_json(&root), &grader_results(&root));
+        assert_eq!(document["score"], 50.0, "{}", logs(&run));
+        assert!(
+            document["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|test| test["status"] == "passed")
+        );
+        assert_eq!(
+            std::fs::read(submission.join("lab1-threads/Cargo.toml")).unwrap(),
+            submitted_manifest,
+            "the submission folder stays as uploaded"
+        );
+
+        // The misbehaving fixture at the top of the submission.
+        let submission = fresh_submission(&root);
+        submit_fixture("lab1-misbehaving", &submission, ".", &root);
         let run = run_script(
             &root,
             "run_autograder",
             &[("AUTOGRADER_TIMEOUT_SCALE", "0.25")],
         );
         assert!(run.status.success(), "{}", logs(&run));
-        let results: LabResults = serde_json::from_str(
-            &std::fs::read_to_string(root.join("results").join("grader").join("results.json"))
-                .unwrap(),
-        )
-        .unwrap();
-        let document = gradescope_schema::check(&results_json(&root), &results);
+        let document = gradescope_schema::check(&results_json(&root), &grader_results(&root));
         let mut passed = BTreeSet::new();
         for test in document["tests"].as_array().unwrap() {
             if test["status"] == "passed" {
@@ -468,11 +512,6 @@ mod autograder {
         assert_eq!(passed, BTreeSet::from(MISBEHAVING_PASSES), "{}", logs(&run));
         assert_eq!(document["tests"].as_array().unwrap().len(), 30);
         assert_eq!(document["score"], 11.0);
-        assert_eq!(
-            std::fs::read(submission.join("lab1-misbehaving/Cargo.toml")).unwrap(),
-            submitted_manifest,
-            "the submission folder stays as uploaded"
-        );
 
         // A crate that does not compile, at the top of the submission.
         let submission = fresh_submission(&root);
@@ -502,7 +541,7 @@ mod autograder {
 
         // A time limit that strikes at once still leaves valid results.
         let submission = fresh_submission(&root);
-        submit_fixture("lab1-misbehaving", &submission, ".", &root);
+        submit_student_shaped_reference(&submission.join("lab1-threads"));
         let run = run_script(
             &root,
             "run_autograder",
@@ -526,7 +565,7 @@ mod autograder {
         assert!(!output.contains("does not compile"), "{output}");
 
         eprintln!(
-            "bundle, setup and four submissions: {:.1} s",
+            "bundle, setup and five submissions: {:.1} s",
             started.elapsed().as_secs_f64()
         );
     }
