@@ -107,8 +107,8 @@ pub(crate) fn run(course: &Course, args: GradescopeArgs) -> Result<u8> {
     ] {
         if !dir.join("Cargo.toml").is_file() {
             bail!(
-                "{lab}'s {what} is not in this repository ({} has no Cargo.toml); build the \
-                 autograder from the instructors' repository, not from a student export",
+                "the {what} of {lab} is not in this repository ({} has no Cargo.toml); build \
+                 the autograder from the instructors' repository, not from a student export",
                 dir.display()
             );
         }
