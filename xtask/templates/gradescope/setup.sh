@@ -15,7 +15,7 @@ set -euo pipefail
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB="{{LAB}}"
 RUST_VERSION="{{RUST_VERSION}}"
-CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+CARGO_BIN="${CARGO_HOME:-${HOME:-/root}/.cargo}/bin"
 
 log() { printf 'setup.sh: %s\n' "$*"; }
 
