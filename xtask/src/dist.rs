@@ -51,11 +51,7 @@ const SHIPPED_FOLDERS: &[&str] = &[
     "tools/python",
 ];
 /// Single files copied as they are.
-const SHIPPED_FILES: &[&str] = &[
-    "grader/Cargo.toml",
-    "xtask/Cargo.toml",
-    ".cargo/config.toml",
-];
+const SHIPPED_FILES: &[&str] = &["grader/Cargo.toml", ".cargo/config.toml"];
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DistArgs {
@@ -121,6 +117,10 @@ pub(crate) fn run_dist(course: &Course, args: DistArgs) -> Result<u8> {
     for file in SHIPPED_FILES {
         copy_file(&course.root.join(file), &out_dir.join(file))?;
     }
+    write_file(
+        &out_dir.join("xtask").join("Cargo.toml"),
+        &exported_xtask_manifest(course)?,
+    )?;
     for lab in &released {
         copy_tree(
             &lab.solution_dir(&course.root),
@@ -396,6 +396,64 @@ fn write_file(path: &Path, contents: &str) -> Result<()> {
             .with_context(|| format!("could not create {}", folder.display()))?;
     }
     std::fs::write(path, contents).with_context(|| format!("could not write {}", path.display()))
+}
+
+/// This tool's manifest for the export: as in the course, except that its
+/// dev-dependencies are only those its unit tests use. The integration
+/// tests (`xtask/tests/`) do not ship, and the crates only they need
+/// (snapshot and command-line test tools) would take about a third of a
+/// student's first `cargo test`. A dependency counts as used when some
+/// file of `xtask/src` names its crate (`tempfile::`).
+fn exported_xtask_manifest(course: &Course) -> Result<String> {
+    let manifest_path = course.root.join("xtask").join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("could not read {}", manifest_path.display()))?;
+    let sources_dir = course.root.join("xtask").join("src");
+    let mut sources = String::new();
+    for entry in std::fs::read_dir(&sources_dir)
+        .with_context(|| format!("could not read {}", sources_dir.display()))?
+    {
+        let path = entry
+            .with_context(|| format!("could not read {}", sources_dir.display()))?
+            .path();
+        if path.extension().is_some_and(|extension| extension == "rs") {
+            sources.push_str(
+                &std::fs::read_to_string(&path)
+                    .with_context(|| format!("could not read {}", path.display()))?,
+            );
+        }
+    }
+    let mut exported = String::new();
+    let mut in_dev_dependencies = false;
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_dev_dependencies = trimmed == "[dev-dependencies]";
+            exported.push_str(line);
+            exported.push('\n');
+            if in_dev_dependencies {
+                exported.push_str(
+                    "# Only what the unit tests in src/ use: the integration tests (xtask/tests)\n\
+                     # are not part of this repository.\n",
+                );
+            }
+            continue;
+        }
+        let dependency = trimmed
+            .split(['.', '=', ' '])
+            .next()
+            .unwrap_or_default()
+            .replace('-', "_");
+        let unused = in_dev_dependencies
+            && !dependency.is_empty()
+            && !trimmed.starts_with('#')
+            && !sources.contains(&format!("{dependency}::"));
+        if !unused {
+            exported.push_str(line);
+            exported.push('\n');
+        }
+    }
+    Ok(exported)
 }
 
 /// The export's `course.toml`: each lab's settings and what its hidden
