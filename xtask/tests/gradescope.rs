@@ -34,6 +34,17 @@ use serde_json::Value;
 #[path = "support/gradescope_schema.rs"]
 mod gradescope_schema;
 
+/// Held by every test of this file: the autograder's grades include
+/// timing-sensitive tests, which must not share the machine with another
+/// test of this file.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn course_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -85,6 +96,7 @@ mod contents {
 
     /// Checks what every bundle must and must not hold; returns its entries.
     fn check_bundle(lab_query: &str) -> Vec<(String, u32, Vec<u8>)> {
+        let _serial = serial();
         let course = Course::load(&course_root()).unwrap();
         let lab = course.find_lab(lab_query).unwrap();
         let out = tempfile::tempdir().unwrap();
@@ -223,6 +235,7 @@ mod contents {
 
     #[test]
     fn the_same_course_gives_the_same_zip() {
+        let _serial = serial();
         let out = tempfile::tempdir().unwrap();
         let first = out.path().join("first.zip");
         let second = out.path().join("second.zip");
@@ -240,6 +253,7 @@ mod contents {
 
     #[test]
     fn bad_arguments_are_usage_errors_that_say_what_to_do() {
+        let _serial = serial();
         let out = tempfile::tempdir().unwrap();
         let zip_path = out.path().join("autograder.zip");
         let output = xtask()
@@ -453,6 +467,7 @@ mod autograder {
 
     #[test]
     fn setup_then_run_autograder_grades_fixture_submissions_into_gradescope_results() {
+        let _serial = serial();
         let _lock = CheckDirLock::acquire();
         let started = Instant::now();
         let root = check_dir().join("autograder");
