@@ -689,6 +689,7 @@ mod students_repository {
         // Instructor commands refuse to run here; the reference is not here.
         for command in [
             &["xtask", "verify"][..],
+            &["xtask", "gradescope", "--lab", "lab1"],
             &["xtask", "dist", "--out", "elsewhere"],
             &["xtask", "publish", "lab1", "--to", "."],
         ] {
