@@ -118,7 +118,7 @@ pub fn grade(
     let lab = request.lab;
     crate::public::require_implementation_present(request)?;
     if request.graded_tests == GradedTests::Public
-        || !crate::public::hidden_suite_present(request.course, lab)
+        || !crate::public::holds_hidden_suites(request.course)
     {
         return crate::public::grade_public(request, progress);
     }
@@ -191,6 +191,15 @@ pub fn grade(
         }
         Err(failed_build) => {
             results.build = failed_build;
+            if crate::process::is_interrupted() {
+                // Ctrl-C reached cargo too: the build was stopped, not
+                // refused by the compiler, and no test was graded.
+                results.interrupted = true;
+                for test in &mut results.tests {
+                    test.message = "not run: the grade was interrupted while building".to_owned();
+                }
+                return finish(results, request);
+            }
             for test in &mut results.tests {
                 test.status = Outcome::Fail;
                 test.message =
@@ -696,7 +705,7 @@ pub fn replay(
     let lab = request.lab;
     crate::public::require_implementation_present(request)?;
     if request.graded_tests == GradedTests::Public
-        || !crate::public::hidden_suite_present(request.course, lab)
+        || !crate::public::holds_hidden_suites(request.course)
     {
         return crate::public::replay_public(request, test_name);
     }
