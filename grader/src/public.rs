@@ -51,10 +51,14 @@ pub const POINTS_PER_PUBLIC_TEST: u32 = 1;
 /// the lab crate's `tests/` folder.
 const PUBLIC_TEST_TARGET: &str = "public";
 
-/// Whether this repository holds the lab's hidden suite. A student
-/// repository does not; its grades come from the course's autograder.
-pub fn hidden_suite_present(course: &Course, lab: &Lab) -> bool {
-    lab.suite_dir(&course.root).join("Cargo.toml").is_file()
+/// Whether this repository holds the course's hidden suites
+/// (`grader/suites/`). A students' repository written by `cargo xtask
+/// dist` does not: its labs are graded on their public tests here, and on
+/// their hidden tests by the course's autograder. (In a course repository,
+/// a lab whose suite is missing is an instructor's mistake, reported when
+/// its build fails, not a reason to grade something else.)
+pub fn holds_hidden_suites(course: &Course) -> bool {
+    course.root.join("grader").join("suites").is_dir()
 }
 
 /// What a student reads when a grade holds only the public tests because
@@ -93,7 +97,7 @@ pub(crate) fn require_implementation_present(request: &GradeRequest<'_>) -> Resu
 /// experiments) in a repository without it.
 pub(crate) fn require_hidden_suite(request: &GradeRequest<'_>, what: &str) -> Result<(), Error> {
     let lab = request.lab;
-    if hidden_suite_present(request.course, lab) {
+    if holds_hidden_suites(request.course) {
         return Ok(());
     }
     Err(Error::new(ErrorKind::Suite {
@@ -115,7 +119,7 @@ pub fn grade_public(
     let lab = request.lab;
     let implementation = request.implementation.describe(request.course, lab)?;
     let mut warnings = crate::grade::facade_warnings(lab, &implementation.path);
-    if !hidden_suite_present(request.course, lab) {
+    if !holds_hidden_suites(request.course) {
         warnings.push(autograder_note(lab));
     }
     let mut results = LabResults {

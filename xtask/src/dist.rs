@@ -98,7 +98,7 @@ pub(crate) fn require_instructor_repository(course: &Course) -> Result<()> {
 
 /// Whether the course holds its hidden suites (an export never does).
 fn is_instructor_repository(course: &Course) -> bool {
-    course.root.join("grader").join("suites").is_dir()
+    grader::public::holds_hidden_suites(course)
 }
 
 pub(crate) fn run_dist(course: &Course, args: DistArgs) -> Result<u8> {
