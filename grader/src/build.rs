@@ -314,10 +314,35 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
         }
         None => None,
     };
+    // A submitted folder is built from a copy with a standalone manifest
+    // (see `submission`): handed in alone, a student's crate inherits from
+    // a workspace that is not there.
+    let staged;
+    let implementation = if matches!(request.key_source, Implementation::Submission(_)) {
+        let staged_dir = generated_dir.join("submission");
+        if let Err(err) =
+            crate::submission::stage(course_root, &request.implementation.path, &staged_dir)
+        {
+            if !matches!(err.kind(), ErrorKind::InvalidSubmission { .. }) {
+                return Err(err);
+            }
+            return Ok(BuildOutcome::Failed {
+                compiler_output: err.to_string(),
+                duration: Duration::ZERO,
+            });
+        }
+        staged = ImplementationInfo {
+            path: staged_dir,
+            ..request.implementation.clone()
+        };
+        &staged
+    } else {
+        request.implementation
+    };
     let manifest = generated_manifest(
         course_root,
         lab,
-        request.implementation,
+        implementation,
         &package_name,
         optimize_suite_code,
         matches!(request.key_source, Implementation::Submission(_)),

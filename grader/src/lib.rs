@@ -24,5 +24,6 @@ pub mod public;
 pub mod report;
 pub mod results;
 pub mod runner;
+mod submission;
 
 pub use error::{Error, ErrorKind};

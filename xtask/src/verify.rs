@@ -1241,7 +1241,7 @@ tests = [
         let warning = "the hidden suite has tests that course.toml does not declare, so they are \
                        not graded: extra"
             .to_owned();
-        let check = check_agreement(lab, &[run], &[warning.clone()]);
+        let check = check_agreement(lab, &[run], std::slice::from_ref(&warning));
         assert_eq!(
             check.problems,
             [

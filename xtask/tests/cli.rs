@@ -419,6 +419,52 @@ mod grading {
         assert_human_snapshot!("misbehaving_human", stdout_of(&output), out.path());
     }
 
+    /// A student's crate as it sits in the course (inheriting edition,
+    /// lints and dependencies from the workspace, naming `labsync` by a
+    /// sibling path), handed in alone: the grader builds it from a copy with
+    /// the course's values filled in.
+    #[test]
+    fn a_student_crate_handed_in_alone_is_graded_with_the_courses_manifest_values() {
+        let upload = tempfile::tempdir().unwrap();
+        let crate_dir = upload.path().join("lab3-semaphores");
+        std::fs::create_dir_all(&crate_dir).unwrap();
+        let student_manifest = course_root().join("labs/lab3-semaphores/Cargo.toml");
+        let manifest = std::fs::read_to_string(&student_manifest).unwrap();
+        assert!(
+            manifest.contains("edition.workspace = true") && manifest.contains("../labsync"),
+            "the student manifest no longer inherits; this test needs a new subject"
+        );
+        std::fs::copy(&student_manifest, crate_dir.join("Cargo.toml")).unwrap();
+        let copy = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(course_root().join("solutions/lab3-semaphores/src"))
+            .arg(&crate_dir)
+            .status()
+            .unwrap();
+        assert!(copy.success());
+        let out = tempfile::tempdir().unwrap();
+        let crate_arg = crate_dir.to_str().unwrap();
+        let (output, results) = grade(
+            &["lab3", "--submission", crate_arg, "--filter", "semaphore_"],
+            out.path(),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}\n{}",
+            stdout_of(&output),
+            results["build"]["message"]
+        );
+        assert!(results["totals"]["passed"].as_u64().unwrap() > 0);
+        // The upload itself is left as it was: no target/, no rewritten
+        // manifest.
+        assert!(!crate_dir.join("target").exists());
+        assert_eq!(
+            std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap(),
+            manifest
+        );
+    }
+
     #[test]
     fn submission_missing_a_function_scores_zero_with_the_compiler_message() {
         let out = tempfile::tempdir().unwrap();

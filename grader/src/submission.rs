@@ -1,0 +1,403 @@
+//! A submitted folder, made buildable wherever it came from.
+//!
+//! A student's lab crate is written inside the course's workspace: its
+//! manifest inherits `edition.workspace = true`, `serde.workspace = true`,
+//! `[lints] workspace = true`, and names the course's shared crates by
+//! relative paths (`labsync = { path = "../labsync" }`). Handed in alone (an
+//! autograder's `/autograder/submission`, one folder of a batch), that
+//! manifest means nothing: cargo finds no workspace to inherit from.
+//!
+//! [`stage`] copies the submission's files into a folder the grader owns,
+//! next to the generated suite package, and writes a standalone manifest:
+//! everything inherited is filled in from the course's own workspace
+//! manifest, relative paths become absolute (a path that does not exist
+//! from the submitted folder but names one of the course's own crates under
+//! `labs/` points at that crate), and the tables that only a workspace root
+//! may hold (`[workspace]`, `[patch]`, `[profile]`, `[replace]`) are
+//! dropped, so the grader's profile decides how the code is compiled.
+//!
+//! This module copies and rewrites files; it builds nothing.
+
+use std::path::{Path, PathBuf};
+
+use toml::{Table, Value};
+
+use crate::build::{read_manifest, resolve_dependency, write_if_changed};
+use crate::{Error, ErrorKind};
+
+/// Folder and file names never copied: build output, version control and
+/// editor files, which are large or irrelevant to compiling the crate.
+const NOT_COPIED: [&str; 3] = ["target", "Cargo.lock", "node_modules"];
+
+/// At most this many bytes are copied from one submission.
+const MAX_COPIED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Copies `submission` into `staged_dir` (files that did not change keep
+/// their modification time, so cargo does not rebuild them) and writes its
+/// standalone manifest there. A manifest that cannot be made standalone is
+/// the submission's fault: the error says what to fix.
+pub(crate) fn stage(course_root: &Path, submission: &Path, staged_dir: &Path) -> Result<(), Error> {
+    let mut copied_bytes = 0;
+    let mut kept = Vec::new();
+    copy_tree(
+        submission,
+        staged_dir,
+        Path::new(""),
+        &mut copied_bytes,
+        &mut kept,
+    )?;
+    remove_stale(staged_dir, Path::new(""), &kept)?;
+    let manifest = standalone_manifest(course_root, submission)?;
+    write_if_changed(&staged_dir.join("Cargo.toml"), &manifest)
+}
+
+fn invalid(submission: &Path, message: String) -> Error {
+    Error::new(ErrorKind::InvalidSubmission {
+        path: submission.to_path_buf(),
+        message,
+    })
+}
+
+fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Error {
+    Error::new(ErrorKind::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Copies regular files and folders; symbolic links and other special
+/// files are skipped (a link could point anywhere on the grading machine).
+fn copy_tree(
+    from_root: &Path,
+    to_root: &Path,
+    relative: &Path,
+    copied_bytes: &mut u64,
+    kept: &mut Vec<PathBuf>,
+) -> Result<(), Error> {
+    let from = from_root.join(relative);
+    let entries = std::fs::read_dir(&from).map_err(|source| io_error("list", &from, source))?;
+    let mut entries: Vec<_> = entries
+        .collect::<Result<_, _>>()
+        .map_err(|source| io_error("list", &from, source))?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let name = entry.file_name();
+        let name_text = name.to_string_lossy();
+        if name_text.starts_with('.') || NOT_COPIED.contains(&name_text.as_ref()) {
+            continue;
+        }
+        let entry_relative = relative.join(&name);
+        let file_type = entry
+            .file_type()
+            .map_err(|source| io_error("inspect", &entry.path(), source))?;
+        if file_type.is_dir() {
+            let to = to_root.join(&entry_relative);
+            std::fs::create_dir_all(&to).map_err(|source| io_error("create", &to, source))?;
+            kept.push(entry_relative.clone());
+            copy_tree(from_root, to_root, &entry_relative, copied_bytes, kept)?;
+        } else if file_type.is_file() {
+            let source_path = entry.path();
+            let contents = std::fs::read(&source_path)
+                .map_err(|source| io_error("read", &source_path, source))?;
+            *copied_bytes += contents.len() as u64;
+            if *copied_bytes > MAX_COPIED_BYTES {
+                return Err(invalid(
+                    from_root,
+                    format!(
+                        "the submission holds more than {} MiB of files (outside target/); \
+                         submit the crate's sources only",
+                        MAX_COPIED_BYTES / (1024 * 1024)
+                    ),
+                ));
+            }
+            let to = to_root.join(&entry_relative);
+            if std::fs::read(&to).ok().as_deref() != Some(&contents[..]) {
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|source| io_error("create", parent, source))?;
+                }
+                std::fs::write(&to, &contents).map_err(|source| io_error("write", &to, source))?;
+            }
+            kept.push(entry_relative);
+        }
+    }
+    Ok(())
+}
+
+/// Removes what an earlier staging copied but the submission no longer
+/// holds (a deleted module must not keep compiling).
+fn remove_stale(staged_root: &Path, relative: &Path, kept: &[PathBuf]) -> Result<(), Error> {
+    let dir = staged_root.join(relative);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let entry_relative = relative.join(entry.file_name());
+        if relative.as_os_str().is_empty() && entry.file_name() == "Cargo.toml" {
+            continue;
+        }
+        let path = entry.path();
+        if !kept.contains(&entry_relative) {
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|source| io_error("remove", &path, source))?;
+        } else if path.is_dir() {
+            remove_stale(staged_root, &entry_relative, kept)?;
+        }
+    }
+    Ok(())
+}
+
+/// The submission's manifest with nothing inherited and no relative path.
+fn standalone_manifest(course_root: &Path, submission: &Path) -> Result<String, Error> {
+    let manifest_path = submission.join("Cargo.toml");
+    let mut manifest = read_manifest(&manifest_path)
+        .map_err(|err| invalid(submission, format!("its Cargo.toml cannot be read: {err}")))?;
+    let workspace_manifest = read_manifest(&course_root.join("Cargo.toml"))?;
+    let workspace = workspace_manifest
+        .get("workspace")
+        .and_then(Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+    let table_of = |key: &str| {
+        workspace
+            .get(key)
+            .and_then(Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let workspace_package = table_of("package");
+    let workspace_dependencies = table_of("dependencies");
+    let workspace_lints = table_of("lints");
+
+    for root_only in ["workspace", "patch", "profile", "replace"] {
+        manifest.remove(root_only);
+    }
+    if let Some(Value::Table(package)) = manifest.get_mut("package") {
+        for (key, value) in package.iter_mut() {
+            if is_inherited(value) {
+                *value = workspace_package.get(key).cloned().ok_or_else(|| {
+                    invalid(
+                        submission,
+                        format!(
+                            "Cargo.toml inherits `package.{key}` from the workspace, but the \
+                             course's workspace does not set it; write the value itself"
+                        ),
+                    )
+                })?;
+            }
+        }
+    }
+    if manifest.get("lints").is_some_and(is_inherited) {
+        manifest.insert("lints".into(), Value::Table(workspace_lints));
+    }
+    let resolve_table = |dependencies: &mut Table| -> Result<(), Error> {
+        for (name, spec) in dependencies.iter_mut() {
+            let resolved = resolve_dependency(
+                name,
+                spec.clone(),
+                submission,
+                course_root,
+                &workspace_dependencies,
+            )
+            .map_err(|message| invalid(submission, format!("Cargo.toml: {message}")))?;
+            *spec = point_missing_paths_at_course_crates(course_root, name, resolved);
+        }
+        Ok(())
+    };
+    for kind in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        if let Some(Value::Table(dependencies)) = manifest.get_mut(kind) {
+            resolve_table(dependencies)?;
+        }
+    }
+    if let Some(Value::Table(targets)) = manifest.get_mut("target") {
+        for (_, target) in targets.iter_mut() {
+            let Value::Table(target) = target else {
+                continue;
+            };
+            for kind in ["dependencies", "dev-dependencies", "build-dependencies"] {
+                if let Some(Value::Table(dependencies)) = target.get_mut(kind) {
+                    resolve_table(dependencies)?;
+                }
+            }
+        }
+    }
+    Ok(format!(
+        "# Written by the grader from {}: nothing inherited, no relative path.\n{}",
+        manifest_path.display(),
+        toml::to_string(&manifest).expect("a TOML table always serializes")
+    ))
+}
+
+/// `{ workspace = true }` (and `edition.workspace = true`).
+fn is_inherited(value: &Value) -> bool {
+    value
+        .as_table()
+        .and_then(|table| table.get("workspace"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+/// A path dependency that does not exist where the submission says (a
+/// student crate handed in without its siblings) but names one of the
+/// course's crates in `labs/` (`labsync`, `labkit`) points at the course's.
+fn point_missing_paths_at_course_crates(course_root: &Path, name: &str, spec: Value) -> Value {
+    let Value::Table(mut table) = spec else {
+        return spec;
+    };
+    let package_name = table
+        .get("package")
+        .and_then(Value::as_str)
+        .unwrap_or(name)
+        .to_owned();
+    if let Some(path) = table.get("path").and_then(Value::as_str)
+        && !Path::new(path).join("Cargo.toml").is_file()
+    {
+        let course_crate = course_root.join("labs").join(&package_name);
+        if course_crate.join("Cargo.toml").is_file() {
+            table.insert(
+                "path".into(),
+                Value::String(course_crate.to_string_lossy().into_owned()),
+            );
+        }
+    }
+    Value::Table(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn course(root: &Path) {
+        write(
+            &root.join("Cargo.toml"),
+            r#"
+[workspace]
+members = ["labs/*"]
+[workspace.package]
+edition = "2024"
+license = "MIT"
+[workspace.dependencies]
+serde = { version = "1", features = ["derive"] }
+labkit = { path = "labs/labkit" }
+[workspace.lints.clippy]
+dbg_macro = "warn"
+"#,
+        );
+        write(
+            &root.join("labs/labsync/Cargo.toml"),
+            "[package]\nname = \"labsync\"\nversion = \"0.1.0\"\n",
+        );
+    }
+
+    #[test]
+    fn a_student_crate_is_made_standalone_with_the_courses_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let course_root = dir.path().join("course");
+        course(&course_root);
+        let submission = dir.path().join("upload");
+        write(
+            &submission.join("Cargo.toml"),
+            r#"
+[package]
+name = "lab2-locks"
+version = "0.1.0"
+edition.workspace = true
+license.workspace = true
+
+[dependencies]
+labsync = { path = "../labsync" }
+serde = { workspace = true, features = ["rc"] }
+
+[dev-dependencies]
+labkit.workspace = true
+
+[lints]
+workspace = true
+
+[profile.release]
+opt-level = 0
+
+[workspace]
+"#,
+        );
+        write(&submission.join("src/lib.rs"), "pub fn f() {}\n");
+        write(&submission.join("target/debug/junk"), "x");
+        write(&submission.join(".git/HEAD"), "x");
+        let staged = dir.path().join("staged");
+        stage(&course_root, &submission, &staged).unwrap();
+
+        assert_eq!(
+            std::fs::read_to_string(staged.join("src/lib.rs")).unwrap(),
+            "pub fn f() {}\n"
+        );
+        assert!(!staged.join("target").exists());
+        assert!(!staged.join(".git").exists());
+        let manifest: Table = std::fs::read_to_string(staged.join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(manifest["package"]["edition"].as_str(), Some("2024"));
+        assert_eq!(manifest["package"]["license"].as_str(), Some("MIT"));
+        assert_eq!(
+            manifest["dependencies"]["labsync"]["path"].as_str(),
+            Some(course_root.join("labs/labsync").to_str().unwrap())
+        );
+        assert_eq!(
+            manifest["dependencies"]["serde"]["version"].as_str(),
+            Some("1")
+        );
+        let features: Vec<&str> = manifest["dependencies"]["serde"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|feature| feature.as_str().unwrap())
+            .collect();
+        assert_eq!(features, ["derive", "rc"]);
+        assert_eq!(
+            manifest["dev-dependencies"]["labkit"]["path"].as_str(),
+            Some(course_root.join("labs/labkit").to_str().unwrap())
+        );
+        assert_eq!(
+            manifest["lints"]["clippy"]["dbg_macro"].as_str(),
+            Some("warn")
+        );
+        assert!(manifest.get("profile").is_none());
+        assert!(manifest.get("workspace").is_none());
+
+        // A file deleted from the submission disappears from the copy.
+        write(&submission.join("src/extra.rs"), "// gone soon\n");
+        stage(&course_root, &submission, &staged).unwrap();
+        assert!(staged.join("src/extra.rs").is_file());
+        std::fs::remove_file(submission.join("src/extra.rs")).unwrap();
+        stage(&course_root, &submission, &staged).unwrap();
+        assert!(!staged.join("src/extra.rs").exists());
+        assert!(staged.join("src/lib.rs").is_file());
+    }
+
+    #[test]
+    fn inheriting_what_the_course_does_not_set_names_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let course_root = dir.path().join("course");
+        course(&course_root);
+        let submission = dir.path().join("upload");
+        write(
+            &submission.join("Cargo.toml"),
+            "[package]\nname = \"x\"\nversion = \"0.1.0\"\nrepository.workspace = true\n",
+        );
+        let err = stage(&course_root, &submission, &dir.path().join("staged")).unwrap_err();
+        assert!(
+            err.to_string().contains("inherits `package.repository`"),
+            "{err}"
+        );
+    }
+}
