@@ -6,6 +6,13 @@ Usage (from the course root):
     python3 tools/batch/lab1_submissions.py /tmp/lab1-batch
     time cargo xtask grade-batch --lab lab1 /tmp/lab1-batch -j 2 --out /tmp/lab1-batch-out
 
+With `--reference-copies N` it writes only N copies of the reference (a
+third of them as zips, a third as .tar.gz): every row of their gradebook
+must be full marks, which shows that compiling the next submissions beside
+a grade's tests costs no verdict:
+
+    python3 tools/batch/lab1_submissions.py /tmp/lab1-refs --reference-copies 20
+
 The mix is what an instructor's folder of downloads looks like: copies of the
 reference solution (as folders, zips of a folder and .tar.gz archives), copies
 of the untouched stubs (score 0 quickly), the lab 1 fixtures of
@@ -128,16 +135,40 @@ def tar_gz_folder(folder, archive):
             bundle.add(path, str(path.relative_to(folder)), recursive=False)
 
 
+def write_reference_copies(out, scratch, count):
+    """`count` reference copies: folders, zips of a folder, .tar.gz."""
+    for copy_idx in range(1, count + 1):
+        name = f"reference-{copy_idx:02}"
+        if copy_idx % 3 == 1:
+            write_crate(out / name, REFERENCE_SRC)
+        elif copy_idx % 3 == 2:
+            write_crate(scratch / name, REFERENCE_SRC)
+            zip_folder(scratch / name, out / f"{name}.zip", "lab1-threads")
+        else:
+            write_crate(scratch / name, REFERENCE_SRC)
+            tar_gz_folder(scratch / name, out / f"{name}.tar.gz")
+
+
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    reference_copies = None
+    if len(args) == 3 and args[1] == "--reference-copies" and args[2].isdigit():
+        reference_copies = int(args[2])
+    elif len(args) != 1:
         sys.exit(__doc__)
-    out = pathlib.Path(sys.argv[1]).resolve()
+    out = pathlib.Path(args[0]).resolve()
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     scratch = out.parent / (out.name + ".scratch")
     if scratch.exists():
         shutil.rmtree(scratch)
+    if reference_copies is not None:
+        write_reference_copies(out, scratch, reference_copies)
+        if scratch.exists():
+            shutil.rmtree(scratch)
+        print(f"{reference_copies} reference copies in {out}")
+        return
 
     # 13 reference copies: 7 folders, 3 zips of a folder, 3 tar.gz.
     for copy_idx in range(1, 8):

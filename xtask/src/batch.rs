@@ -161,6 +161,9 @@ struct Settings<'a> {
     /// needed by speed tests): the next submission's build must be over by
     /// then.
     experiments_follow: bool,
+    /// What grades this lab (see [`grading_fingerprint`]): a grade made by
+    /// another is not reused.
+    grading_fingerprint: String,
 }
 
 pub(crate) fn run(course: &Course, args: GradeBatchArgs) -> Result<u8> {
@@ -221,124 +224,20 @@ pub(crate) fn run(course: &Course, args: GradeBatchArgs) -> Result<u8> {
         file_formats,
         experiments_follow: bench != BenchLevel::Off
             || lab.tests.iter().any(|test| test.speed.is_some()),
+        grading_fingerprint: grading_fingerprint(course, lab)?,
     };
     grader::process::install_interrupt_handlers();
 
     let found = discover(&submissions_dir)?;
     let mut batch = Batch::new(&settings, &found);
-    let mut queue: VecDeque<Pending> = VecDeque::new();
-    let mut skipped: Vec<String> = Vec::new();
-    for submission in &found {
-        let fingerprint = match &submission.kind {
-            SourceKind::NotGradable(message) => {
-                batch.rows.insert(
-                    submission.student.clone(),
-                    Row::error(&submission.student, message.clone()),
-                );
-                continue;
-            }
-            SourceKind::Folder => folder_fingerprint(&submission.source),
-            SourceKind::Archive(_) => file_fingerprint(&submission.source),
-        }
-        .with_context(|| format!("could not read {}", submission.source.display()));
-        let fingerprint = match fingerprint {
-            Ok(fingerprint) => fingerprint,
-            Err(err) => {
-                batch.rows.insert(
-                    submission.student.clone(),
-                    Row::error(&submission.student, format!("{err:#}")),
-                );
-                continue;
-            }
-        };
-        if !args.force {
-            if let Some(row) = already_graded(&settings, &submission.student, &fingerprint) {
-                skipped.push(submission.student.clone());
-                batch.rows.insert(submission.student.clone(), row);
-                continue;
-            }
-        }
-        queue.push_back(Pending {
-            found: submission.clone(),
-            fingerprint,
-        });
-    }
-    if !skipped.is_empty() {
-        eprintln!(
-            "skipped {} already graded, unchanged since (--force regrades them): {}",
-            skipped.len(),
-            skipped.join(", ")
-        );
-    }
-    batch.skipped = skipped.iter().cloned().collect();
+    let mut queue = sort_out(&settings, &mut batch, &found, args.force);
     batch.write_gradebook()?;
     for row in batch.rows.values() {
         if row.status == RowStatus::Error {
             batch.print_line(row, None);
         }
     }
-
-    // Submissions prepared (folder cleared, archive unpacked) ahead of
-    // their grade, so that they can be compiled while earlier tests run.
-    let mut ahead: VecDeque<Prepared> = VecDeque::new();
-    // How long each submission built ahead took to build.
-    let mut built_ahead: HashMap<String, Duration> = HashMap::new();
-    loop {
-        while ahead.len() <= BUILD_AHEAD && !grader::process::is_interrupted() {
-            match prepare_next(&settings, &mut batch, &mut queue)? {
-                Some(prepared) => ahead.push_back(prepared),
-                None => break,
-            }
-        }
-        if grader::process::is_interrupted() {
-            break;
-        }
-        let Some(prepared) = ahead.pop_front() else {
-            break;
-        };
-        let to_build: Vec<&Prepared> = ahead
-            .iter()
-            .filter(|next| !built_ahead.contains_key(&next.found.student))
-            .collect();
-        let graded = grade_one(&settings, &prepared, &to_build);
-        built_ahead.extend(graded.built_ahead);
-        let row = match graded.results {
-            Ok(results) => {
-                let times = Times {
-                    grade: graded.wall,
-                    build_in_grade: Duration::from_secs_f64(results.build.duration_secs),
-                    build_ahead: built_ahead.remove(&prepared.found.student),
-                };
-                let row = Row::from_results(&prepared.found.student, settings.lab, &results);
-                if results.complete && !results.interrupted {
-                    write_record(&prepared, &results, &times)?;
-                }
-                batch.print_line(&row, Some(&times));
-                row
-            }
-            Err(_) if grader::process::is_interrupted() => {
-                // Ctrl-C reached the grade before its tests (while it
-                // listed them): nothing was graded.
-                let row = Row {
-                    status: RowStatus::Incomplete,
-                    ..Row::error(
-                        &prepared.found.student,
-                        "interrupted before its tests ran; run the batch again to grade it"
-                            .to_owned(),
-                    )
-                };
-                batch.print_line(&row, None);
-                row
-            }
-            Err(err) => {
-                let row = Row::error(&prepared.found.student, grade_error_message(&err));
-                batch.print_line(&row, None);
-                row
-            }
-        };
-        batch.rows.insert(prepared.found.student.clone(), row);
-        batch.write_gradebook()?;
-    }
+    let ahead = grade_all(&settings, &mut batch, &mut queue)?;
     let interrupted = grader::process::is_interrupted();
     if interrupted {
         let not_graded: Vec<String> = ahead
@@ -369,6 +268,159 @@ pub(crate) fn run(course: &Course, args: GradeBatchArgs) -> Result<u8> {
     } else {
         crate::EXIT_ALL_PASSED
     })
+}
+
+/// Sorts the submissions found into rows known now (not gradable, or
+/// graded before and unchanged: skipped, unless `force`) and the queue of
+/// those to grade, in students' order.
+fn sort_out(
+    settings: &Settings<'_>,
+    batch: &mut Batch<'_>,
+    found: &[Found],
+    force: bool,
+) -> VecDeque<Pending> {
+    let mut queue = VecDeque::new();
+    let mut changed: Vec<&str> = Vec::new();
+    let mut grading_changed: Vec<&str> = Vec::new();
+    for submission in found {
+        let fingerprint = match &submission.kind {
+            SourceKind::NotGradable(message) => {
+                batch.rows.insert(
+                    submission.student.clone(),
+                    Row::error(&submission.student, message.clone()),
+                );
+                continue;
+            }
+            SourceKind::Folder => folder_fingerprint(&submission.source),
+            SourceKind::Archive(_) => file_fingerprint(&submission.source),
+        };
+        let fingerprint = match fingerprint {
+            Ok(fingerprint) => fingerprint,
+            Err(err) => {
+                batch.rows.insert(
+                    submission.student.clone(),
+                    Row::error(&submission.student, format!("{err:#}")),
+                );
+                continue;
+            }
+        };
+        if !force {
+            match previous_grade(settings, &submission.student, &fingerprint) {
+                Previous::Reusable(row) => {
+                    batch.skipped.insert(submission.student.clone());
+                    batch.rows.insert(submission.student.clone(), row);
+                    continue;
+                }
+                Previous::SubmissionChanged => changed.push(submission.student.as_str()),
+                Previous::GradingChanged => grading_changed.push(submission.student.as_str()),
+                Previous::None => {}
+            }
+        }
+        queue.push_back(Pending {
+            found: submission.clone(),
+            fingerprint,
+        });
+    }
+    if !changed.is_empty() {
+        eprintln!(
+            "regrading {} whose files changed since they were graded: {}",
+            changed.len(),
+            changed.join(", ")
+        );
+    }
+    if !grading_changed.is_empty() {
+        eprintln!(
+            "regrading {} graded before the hidden suite, the grader or course.toml changed: {}",
+            grading_changed.len(),
+            grading_changed.join(", ")
+        );
+    }
+    if !batch.skipped.is_empty() {
+        eprintln!(
+            "skipped {} already graded, unchanged since (--force regrades them): {}",
+            batch.skipped.len(),
+            batch
+                .skipped
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    queue
+}
+
+/// Grades the queue in order, each submission's row written to the
+/// gradebook as it ends, until the queue is empty or the run is
+/// interrupted. Returns the submissions prepared but not graded (after an
+/// interruption).
+fn grade_all(
+    settings: &Settings<'_>,
+    batch: &mut Batch<'_>,
+    queue: &mut VecDeque<Pending>,
+) -> Result<VecDeque<Prepared>> {
+    // Submissions prepared (folder cleared, archive unpacked) ahead of
+    // their grade, so that they can be compiled while earlier tests run.
+    let mut ahead: VecDeque<Prepared> = VecDeque::new();
+    // How long each submission built ahead took to build.
+    let mut built_ahead: HashMap<String, Duration> = HashMap::new();
+    loop {
+        while ahead.len() <= BUILD_AHEAD && !grader::process::is_interrupted() {
+            match prepare_next(settings, batch, queue)? {
+                Some(prepared) => ahead.push_back(prepared),
+                None => break,
+            }
+        }
+        if grader::process::is_interrupted() {
+            break;
+        }
+        let Some(prepared) = ahead.pop_front() else {
+            break;
+        };
+        let to_build: Vec<&Prepared> = ahead
+            .iter()
+            .filter(|next| !built_ahead.contains_key(&next.found.student))
+            .collect();
+        let graded = grade_one(settings, &prepared, &to_build);
+        built_ahead.extend(graded.built_ahead);
+        let row = match graded.results {
+            Ok(results) => {
+                let times = Times {
+                    grade: graded.wall,
+                    build_in_grade: Duration::from_secs_f64(results.build.duration_secs),
+                    build_ahead: built_ahead.remove(&prepared.found.student),
+                };
+                let row = Row::from_results(&prepared.found.student, settings.lab, &results);
+                if results.complete && !results.interrupted {
+                    write_record(settings, &prepared, &results, &times)?;
+                }
+                batch.print_line(&row, Some(&times));
+                row
+            }
+            Err(_) if grader::process::is_interrupted() => {
+                // Ctrl-C reached the grade before its tests (while it
+                // listed them): nothing was graded.
+                let row = Row {
+                    status: RowStatus::Incomplete,
+                    ..Row::error(
+                        &prepared.found.student,
+                        "interrupted before its tests ran; run the batch again to grade it"
+                            .to_owned(),
+                    )
+                };
+                batch.print_line(&row, None);
+                row
+            }
+            Err(err) => {
+                let row = Row::error(&prepared.found.student, grade_error_message(&err));
+                batch.print_line(&row, None);
+                row
+            }
+        };
+        batch.rows.insert(prepared.found.student.clone(), row);
+        batch.write_gradebook()?;
+    }
+    Ok(ahead)
 }
 
 /// Creates the output folder and checks it may be written: new, empty, or
@@ -1187,23 +1239,47 @@ fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
-/// The previous grade of this student, if it is complete, of this lab and
-/// of exactly these files; with `--format` files it lacks written from it.
-fn already_graded(settings: &Settings<'_>, student: &str, fingerprint: &str) -> Option<Row> {
+/// What an earlier batch left for one student.
+enum Previous {
+    /// A complete grade of exactly these files by the same grading code.
+    Reusable(Row),
+    SubmissionChanged,
+    /// The same files, graded by a hidden suite, grader or course.toml
+    /// that has changed since.
+    GradingChanged,
+    /// No complete grade of this lab.
+    None,
+}
+
+/// The previous grade of this student and whether it can stand; with
+/// `--format` files a reusable one lacks written from its results.
+fn previous_grade(settings: &Settings<'_>, student: &str, fingerprint: &str) -> Previous {
     let student_dir = settings.out_dir.join(student);
-    let record: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(student_dir.join(RECORD_FILE)).ok()?).ok()?;
+    let read_json =
+        |file: &str| -> Option<String> { std::fs::read_to_string(student_dir.join(file)).ok() };
+    let Some(record) = read_json(RECORD_FILE)
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+    else {
+        return Previous::None;
+    };
+    let Some(results) =
+        read_json(RESULTS_FILE).and_then(|text| serde_json::from_str::<LabResults>(&text).ok())
+    else {
+        return Previous::None;
+    };
     let lab_id = settings.lab.id();
-    if record["fingerprint"].as_str() != Some(fingerprint)
+    if !results.complete
+        || results.interrupted
+        || results.lab.id != lab_id
         || record["lab"].as_str() != Some(lab_id.as_str())
     {
-        return None;
+        return Previous::None;
     }
-    let results: LabResults =
-        serde_json::from_str(&std::fs::read_to_string(student_dir.join(RESULTS_FILE)).ok()?)
-            .ok()?;
-    if !results.complete || results.interrupted || results.lab.id != lab_id {
-        return None;
+    if record["fingerprint"].as_str() != Some(fingerprint) {
+        return Previous::SubmissionChanged;
+    }
+    if record["grading_fingerprint"].as_str() != Some(settings.grading_fingerprint.as_str()) {
+        return Previous::GradingChanged;
     }
     let missing: Vec<FileFormat> = settings
         .file_formats
@@ -1214,17 +1290,23 @@ fn already_graded(settings: &Settings<'_>, student: &str, fingerprint: &str) -> 
     if let Err(err) = grader::formats::write_files(&results, &student_dir, &missing) {
         eprintln!("warning: {student}: could not write the requested formats: {err}");
     }
-    Some(Row::from_results(student, settings.lab, &results))
+    Previous::Reusable(Row::from_results(student, settings.lab, &results))
 }
 
 /// Remembers what was graded, so that a later batch skips it while its
 /// files stay the same.
-fn write_record(prepared: &Prepared, results: &LabResults, times: &Times) -> Result<()> {
+fn write_record(
+    settings: &Settings<'_>,
+    prepared: &Prepared,
+    results: &LabResults,
+    times: &Times,
+) -> Result<()> {
     let record = serde_json::json!({
         "schema_version": RECORD_SCHEMA_VERSION,
         "lab": results.lab.id,
         "source": prepared.found.source_name,
         "fingerprint": prepared.fingerprint,
+        "grading_fingerprint": settings.grading_fingerprint,
         "crate_dir": prepared.crate_dir,
         "graded_at": grader::results::now_rfc3339(),
         "grade_secs": times.grade.as_secs_f64(),
@@ -1275,6 +1357,49 @@ impl Fingerprint {
     fn hex(&self) -> String {
         format!("{:032x}", self.0)
     }
+}
+
+/// The fingerprint of what grades `lab`: course.toml, the lock file, the
+/// grader library, the lab's hidden suite and the course's shared crates
+/// in labs/ (those that are no lab's crate, such as labkit). A grade
+/// stored under another fingerprint is not reused: after a fix to a suite,
+/// every submission is graded again without --force.
+fn grading_fingerprint(course: &Course, lab: &Lab) -> Result<String> {
+    let root = &course.root;
+    let mut parts: Vec<PathBuf> = vec![
+        root.join("course.toml"),
+        root.join("Cargo.lock"),
+        root.join("grader").join("Cargo.toml"),
+        root.join("grader").join("src"),
+        lab.suite_dir(root),
+    ];
+    if let Ok(entries) = std::fs::read_dir(root.join("labs")) {
+        let mut shared: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|entry| {
+                let name = entry.file_name();
+                !course
+                    .labs
+                    .iter()
+                    .any(|lab| name.to_string_lossy() == lab.crate_name)
+            })
+            .map(|entry| entry.path())
+            .collect();
+        shared.sort();
+        parts.extend(shared);
+    }
+    let mut fingerprint = Fingerprint::new();
+    for part in parts {
+        fingerprint.update(part.to_string_lossy().as_bytes());
+        if part.is_dir() {
+            fingerprint.update(folder_fingerprint(&part)?.as_bytes());
+        } else if part.is_file() {
+            fingerprint.update(file_fingerprint(&part)?.as_bytes());
+        } else {
+            fingerprint.update(b"\0absent\0");
+        }
+    }
+    Ok(fingerprint.hex())
 }
 
 /// The fingerprint of an archive: its bytes.
@@ -1485,6 +1610,47 @@ mod tests {
         assert_ne!(first, edited);
         std::fs::rename(root.join("src/lib.rs"), root.join("src/main.rs")).unwrap();
         assert_ne!(edited, folder_fingerprint(root).unwrap());
+    }
+
+    #[test]
+    fn the_grading_fingerprint_follows_the_suite_and_shared_crates_not_the_stubs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut course = Course::parse(
+            "title = \"t\"\n[[labs]]\nnumber = 1\nslug = \"threads\"\n\
+             crate = \"lab1-threads\"\ndefault_timeout_secs = 10\n\
+             tests = [{ name = \"a\", points = 1 }]\n",
+        )
+        .unwrap();
+        course.root = root.to_path_buf();
+        for (file, text) in [
+            ("course.toml", "title"),
+            ("grader/src/lib.rs", "grader"),
+            ("grader/suites/lab1-threads/src/main.rs", "suite"),
+            ("labs/labkit/src/lib.rs", "kit"),
+            ("labs/lab1-threads/src/lib.rs", "stubs"),
+        ] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), text).unwrap();
+        }
+        let lab = course.labs[0].clone();
+        let first = grading_fingerprint(&course, &lab).unwrap();
+        std::fs::write(root.join("labs/lab1-threads/src/lib.rs"), "solved").unwrap();
+        assert_eq!(first, grading_fingerprint(&course, &lab).unwrap());
+        for file in [
+            "grader/suites/lab1-threads/src/main.rs",
+            "labs/labkit/src/lib.rs",
+            "grader/src/lib.rs",
+            "course.toml",
+        ] {
+            let before = grading_fingerprint(&course, &lab).unwrap();
+            std::fs::write(root.join(file), "changed").unwrap();
+            assert_ne!(
+                before,
+                grading_fingerprint(&course, &lab).unwrap(),
+                "{file}"
+            );
+        }
     }
 
     #[test]

@@ -455,13 +455,14 @@ mod grading {
              grading ({first_secs:.1}s)"
         );
 
-        // A changed file regrades that submission alone.
+        // A changed file regrades that submission alone (here with JUnit
+        // files asked for).
         let lib = submissions.join("alice/src/lib.rs");
         let mut text = std::fs::read_to_string(&lib).unwrap();
         text.push_str("\n// Resubmitted after the deadline.\n");
         std::fs::write(&lib, text).unwrap();
         let started = Instant::now();
-        let third = grade_batch(&submissions, &out, &[]);
+        let third = grade_batch(&submissions, &out, &["--format", "junit"]);
         eprintln!("third run: {:.1}s", started.elapsed().as_secs_f64());
         assert_eq!(third.status.code(), Some(0), "{}", stderr_of(&third));
         let mut looked_at = students_on_stdout(&third);
@@ -472,7 +473,20 @@ mod grading {
             "{}",
             stderr_of(&third)
         );
+        assert!(
+            stderr_of(&third)
+                .contains("regrading 1 whose files changed since they were graded: alice"),
+            "{}",
+            stderr_of(&third)
+        );
         assert_eq!(gradebook(&out)["alice"]["score"], "50");
+        // The format asked for is written for the regraded submission and,
+        // from their stored results, for the skipped ones.
+        for student in ["alice", "bob", "carol", "dave", "erin"] {
+            let junit = std::fs::read_to_string(out.join(student).join("junit.xml"))
+                .unwrap_or_else(|err| panic!("{student}/junit.xml: {err}"));
+            assert!(junit.contains("<testsuite"), "{student}: {junit}");
+        }
 
         // --force regrades every submission present. (Erin's entry is
         // removed first, as for a student who withdrew: her row leaves the
