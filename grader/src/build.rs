@@ -319,7 +319,14 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
     // a workspace that is not there.
     let staged;
     let implementation = if matches!(request.key_source, Implementation::Submission(_)) {
-        let staged_dir = generated_dir.join("submission");
+        // Outside the generated package's folder: cargo names a path
+        // dependency inside a workspace by its path relative to that
+        // workspace, so every `<package>/submission` would share one
+        // compiled library in the shared target folder, and grading A after
+        // B would relink A's suite against B's code.
+        let staged_dir = grader_target_dir(course_root)
+            .join("staged")
+            .join(&package_name);
         if let Err(err) =
             crate::submission::stage(course_root, &request.implementation.path, &staged_dir)
         {
