@@ -734,8 +734,11 @@ mod timing {
     #[test]
     fn bench_of_a_lab_without_experiments_says_how_to_add_them() {
         // A one-lab course without experiments: the command must refuse it
-        // before building anything.
+        // before building anything. (With a `grader/suites` folder: a
+        // course without one is a students' repository, where `bench`
+        // says the experiments run in the autograder.)
         let course = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(course.path().join("grader").join("suites")).unwrap();
         std::fs::write(
             course.path().join("course.toml"),
             "title = \"Tiny\"\n[[labs]]\nnumber = 9\nslug = \"tiny\"\ncrate = \"lab9-tiny\"\n\
