@@ -426,12 +426,9 @@ fn grade_all(
 /// Creates the output folder and checks it may be written: new, empty, or
 /// a previous batch's (holding a gradebook), and not inside the submissions.
 fn claim_out_dir(out_dir: &Path, submissions_dir: &Path) -> Result<PathBuf> {
-    std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("could not create the output folder {}", out_dir.display()))?;
-    let out_dir = out_dir
-        .canonicalize()
-        .with_context(|| format!("could not resolve {}", out_dir.display()))?;
-    if out_dir.starts_with(submissions_dir) {
+    // Checked before anything is created, so that a wrong --out leaves the
+    // submissions untouched.
+    if resolved_path(out_dir)?.starts_with(submissions_dir) {
         bail!(
             "--out {} is inside SUBMISSIONS_DIR {}; it would be taken for a submission: choose a \
              folder outside it",
@@ -439,6 +436,11 @@ fn claim_out_dir(out_dir: &Path, submissions_dir: &Path) -> Result<PathBuf> {
             submissions_dir.display()
         );
     }
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("could not create the output folder {}", out_dir.display()))?;
+    let out_dir = out_dir
+        .canonicalize()
+        .with_context(|| format!("could not resolve {}", out_dir.display()))?;
     let has_gradebook = out_dir.join(GRADEBOOK_FILE).is_file();
     let is_empty = std::fs::read_dir(&out_dir)
         .with_context(|| format!("could not list {}", out_dir.display()))?
@@ -453,6 +455,27 @@ fn claim_out_dir(out_dir: &Path, submissions_dir: &Path) -> Result<PathBuf> {
         );
     }
     Ok(out_dir)
+}
+
+/// `path` made absolute with links resolved, though it may not exist yet:
+/// its deepest existing ancestor is resolved and the rest appended.
+fn resolved_path(path: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(path)
+        .with_context(|| format!("could not resolve {}", path.display()))?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            break;
+        };
+        rest.push(name.to_owned());
+        existing = parent;
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .with_context(|| format!("could not resolve {}", existing.display()))?;
+    resolved.extend(rest.iter().rev());
+    Ok(resolved)
 }
 
 /// One entry of SUBMISSIONS_DIR.

@@ -349,6 +349,10 @@ mod usage {
             .assert()
             .code(2)
             .stderr(predicate::str::contains("is inside SUBMISSIONS_DIR"));
+        assert!(
+            !submissions.join("results").exists(),
+            "nothing is created in the submissions"
+        );
         let busy = root.path().join("busy");
         std::fs::create_dir_all(&busy).unwrap();
         std::fs::write(busy.join("thesis.tex"), "precious").unwrap();
