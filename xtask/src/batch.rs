@@ -69,7 +69,8 @@ const RECORD_SCHEMA_VERSION: u64 = 1;
                         score) or not_graded (the batch stopped before it). The gradebook is \
                         rewritten after every submission, so an interrupted batch keeps what it \
                         has; running the command again skips every submission graded before \
-                        whose files have not changed.\n\n\
+                        when neither its files nor course.toml, the hidden suite or the grader \
+                        changed since.\n\n\
                         Exit status: 0 the batch ran (whatever the students scored), 1 it was \
                         interrupted before every submission was graded, 2 usage error or the \
                         gradebook could not be written."
@@ -90,8 +91,9 @@ pub(crate) struct GradeBatchArgs {
     /// batch's folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Regrade every submission, even one already graded whose files have
-    /// not changed (after a change of the hidden suite or course.toml).
+    /// Regrade every submission. Without it, a submission graded before is
+    /// regraded only if its files, course.toml, the lab's hidden suite or
+    /// the grader changed since.
     #[arg(long)]
     force: bool,
     /// Extra files in each student's folder, comma-separated or repeated:
