@@ -169,6 +169,7 @@ struct Settings<'a> {
 }
 
 pub(crate) fn run(course: &Course, args: GradeBatchArgs) -> Result<u8> {
+    crate::dist::require_instructor_repository(course)?;
     if !(args.timeout_scale > 0.0 && args.timeout_scale.is_finite()) {
         bail!(
             "--timeout-scale must be a positive number, got {}",

@@ -692,6 +692,7 @@ mod students_repository {
             &["xtask", "gradescope", "--lab", "lab1"],
             &["xtask", "dist", "--out", "elsewhere"],
             &["xtask", "publish", "lab1", "--to", "."],
+            &["xtask", "grade-batch", "--lab", "lab1", "labs"],
         ] {
             let refused = cargo_in(&export, command);
             assert_eq!(refused.status.code(), Some(2), "{command:?}");
