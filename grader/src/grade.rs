@@ -274,45 +274,16 @@ pub fn grade(
     }
     write_results(&results, request)?;
 
-    progress(Progress::Running { total: plan.len() });
-    let shared = Mutex::new((results, 0usize));
-    let write_error: Mutex<Option<Error>> = Mutex::new(None);
-    let on_finish = |run: &TestRun| {
-        let mut guard = shared
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (results, done) = &mut *guard;
-        *done += 1;
-        if let Some(result) = results
-            .tests
-            .iter_mut()
-            .find(|result| result.name == run.name)
-        {
-            record_run(result, run);
-        }
-        results.update_totals();
-        if let Err(err) = write_results(results, request) {
-            write_error
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .get_or_insert(err);
-        }
-        progress(Progress::Finished {
-            run,
-            done: *done,
-            total: plan.len(),
-        });
-    };
-    runner.run_all(&plan, &on_finish);
-    if let Some(err) = write_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(err);
-    }
-    let (mut results, _) = shared
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut results = run_and_record(
+        results,
+        request,
+        plan.len(),
+        progress,
+        &|run| run,
+        |on_finish| {
+            runner.run_all(&plan, on_finish);
+        },
+    )?;
 
     if let (Some(graded), false) = (graded_native, experiments.is_empty()) {
         if !crate::process::is_interrupted() {
@@ -778,6 +749,61 @@ pub(crate) fn record_run(result: &mut TestResult, run: &TestRun) {
     } else {
         0
     };
+}
+
+/// Runs a plan through `run_all` (the hidden suite's runner or the public
+/// tests'), recording each finished test into `results` (its message
+/// passed through `tidy` first) and rewriting the results files after each,
+/// so an interrupted run keeps every finished result.
+pub(crate) fn run_and_record(
+    results: LabResults,
+    request: &GradeRequest<'_>,
+    planned: usize,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+    tidy: &(dyn Fn(TestRun) -> TestRun + Sync),
+    run_all: impl FnOnce(&(dyn Fn(&TestRun) + Sync)),
+) -> Result<LabResults, Error> {
+    progress(Progress::Running { total: planned });
+    let shared = Mutex::new((results, 0usize));
+    let write_error: Mutex<Option<Error>> = Mutex::new(None);
+    let on_finish = |run: &TestRun| {
+        let run = &tidy(run.clone());
+        let mut guard = shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (results, done) = &mut *guard;
+        *done += 1;
+        if let Some(result) = results
+            .tests
+            .iter_mut()
+            .find(|result| result.name == run.name)
+        {
+            record_run(result, run);
+        }
+        results.update_totals();
+        if let Err(err) = write_results(results, request) {
+            write_error
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get_or_insert(err);
+        }
+        progress(Progress::Finished {
+            run,
+            done: *done,
+            total: planned,
+        });
+    };
+    run_all(&on_finish);
+    if let Some(err) = write_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        return Err(err);
+    }
+    let (results, _) = shared
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok(results)
 }
 
 /// The tests the request's filters select, in the course's order.

@@ -29,7 +29,6 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use toml::{Table, Value};
@@ -216,52 +215,17 @@ pub fn grade_public(
         lab_id: lab.id(),
         implementation_args: request.implementation.command_line_args(),
     };
-    progress(Progress::Running { total: plan.len() });
-    let shared = Mutex::new((results, 0usize));
-    let write_error: Mutex<Option<Error>> = Mutex::new(None);
     // Panic locations are shown relative to the repository, where the
     // student reads them.
     let course_prefix = format!("{}/", request.course.root.display());
-    let on_finish = |run: &TestRun| {
-        let run = &TestRun {
-            message: run.message.replace(&course_prefix, ""),
-            ..run.clone()
-        };
-        let mut guard = shared
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (results, done) = &mut *guard;
-        *done += 1;
-        if let Some(result) = results
-            .tests
-            .iter_mut()
-            .find(|result| result.name == run.name)
-        {
-            crate::grade::record_run(result, run);
-        }
-        results.update_totals();
-        if let Err(err) = crate::grade::write_results(results, request) {
-            write_error
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .get_or_insert(err);
-        }
-        progress(Progress::Finished {
-            run,
-            done: *done,
-            total: plan.len(),
-        });
+    let tidy = |run: TestRun| TestRun {
+        message: run.message.replace(&course_prefix, ""),
+        ..run
     };
-    runner.run_all_libtest(&plan, &on_finish);
-    if let Some(err) = write_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(err);
-    }
-    let (mut results, _) = shared
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut results =
+        crate::grade::run_and_record(results, request, plan.len(), progress, &tidy, |on_finish| {
+            runner.run_all_libtest(&plan, on_finish);
+        })?;
     results.interrupted = crate::process::is_interrupted();
     crate::grade::finish(results, request)
 }

@@ -258,6 +258,25 @@ fn create_results_dir(out_dir: &Path) -> Result<(), Error> {
     })
 }
 
+impl Totals {
+    /// "14 passed", then each other outcome that occurred ("3 failed", "1
+    /// timed out", ...): the words every summary uses.
+    pub fn counts(&self) -> Vec<String> {
+        let mut counts = vec![format!("{} passed", self.passed)];
+        for (count, label) in [
+            (self.failed, "failed"),
+            (self.timed_out, "timed out"),
+            (self.crashed, "crashed"),
+            (self.not_run, "not run"),
+        ] {
+            if count > 0 {
+                counts.push(format!("{count} {label}"));
+            }
+        }
+        counts
+    }
+}
+
 impl LabResults {
     /// Recomputes [`LabResults::totals`] from the tests.
     pub fn update_totals(&mut self) {
@@ -381,17 +400,7 @@ impl LabResults {
         }
         text.push_str(&crate::experiment::render_human(&self.experiments));
         let totals = &self.totals;
-        let mut counts = vec![format!("{} passed", totals.passed)];
-        for (count, label) in [
-            (totals.failed, "failed"),
-            (totals.timed_out, "timed out"),
-            (totals.crashed, "crashed"),
-            (totals.not_run, "not run"),
-        ] {
-            if count > 0 {
-                counts.push(format!("{count} {label}"));
-            }
-        }
+        let counts = totals.counts();
         let _ = writeln!(
             text,
             "{} {}: {}/{}  ({})",

@@ -101,17 +101,7 @@ pub(super) fn render(results: &LabResults) -> String {
 fn submission_text(results: &LabResults) -> String {
     let totals = &results.totals;
     let mut text = String::new();
-    let mut counts = vec![format!("{} passed", totals.passed)];
-    for (count, label) in [
-        (totals.failed, "failed"),
-        (totals.timed_out, "timed out"),
-        (totals.crashed, "crashed"),
-        (totals.not_run, "not run"),
-    ] {
-        if count > 0 {
-            counts.push(format!("{count} {label}"));
-        }
-    }
+    let counts = totals.counts();
     let _ = writeln!(
         text,
         "{} {}: {}/{} points ({}).",

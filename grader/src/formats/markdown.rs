@@ -41,17 +41,7 @@ pub(super) fn render(results: &LabResults) -> String {
         totals.points,
         totals.max_points
     );
-    let mut counts = vec![format!("{} passed", totals.passed)];
-    for (count, label) in [
-        (totals.failed, "failed"),
-        (totals.timed_out, "timed out"),
-        (totals.crashed, "crashed"),
-        (totals.not_run, "not run"),
-    ] {
-        if count > 0 {
-            counts.push(format!("{count} {label}"));
-        }
-    }
+    let counts = totals.counts();
     let _ = writeln!(
         md,
         "{} tests: {} · graded: {} {}{}\n",
