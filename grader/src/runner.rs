@@ -112,35 +112,42 @@ pub fn list_experiments(suite_binary: &Path) -> Result<Vec<String>, Error> {
 }
 
 fn list_names(suite_binary: &Path, flag: &str) -> Result<Vec<String>, Error> {
-    let suite_error = |message: String| {
+    let output = listing_output(suite_binary, &[flag]).map_err(|message| {
         Error::new(ErrorKind::Suite {
             path: suite_binary.to_path_buf(),
             message,
         })
-    };
-    let observed = process::supervise(&ChildSpec {
-        program: suite_binary,
-        args: vec![flag.into()],
-        env: Vec::new(),
-        timeout: Duration::from_secs(30),
-        secret: None,
-        output_cap: 1024 * 1024,
-        report_cap: 0,
-    })
-    .map_err(|err| suite_error(err.to_string()))?;
-    let output = String::from_utf8_lossy(&observed.output);
-    if observed.exit != Exit::Code(0) {
-        return Err(suite_error(format!(
-            "listing its tests ({flag}) ended with {:?}: {output}",
-            observed.exit
-        )));
-    }
+    })?;
     Ok(output
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .map(String::from)
         .collect())
+}
+
+/// Runs `binary args` under supervision (a listing must not hang the
+/// grader either) and returns what it printed, or why it failed.
+fn listing_output(binary: &Path, args: &[&str]) -> Result<String, String> {
+    let observed = process::supervise(&ChildSpec {
+        program: binary,
+        args: args.iter().map(|arg| (*arg).into()).collect(),
+        env: Vec::new(),
+        timeout: Duration::from_secs(30),
+        secret: None,
+        output_cap: 1024 * 1024,
+        report_cap: 0,
+    })
+    .map_err(|err| err.to_string())?;
+    let output = String::from_utf8_lossy(&observed.output).into_owned();
+    if observed.exit != Exit::Code(0) {
+        return Err(format!(
+            "listing its tests ({}) ended with {:?}: {output}",
+            args.join(" "),
+            observed.exit
+        ));
+    }
+    Ok(output)
 }
 
 impl Runner {
@@ -300,29 +307,13 @@ impl Runner {
 /// Asks a libtest binary (a lab's public tests) for its tests, through
 /// `--list --format terse`: one `name: test` line per test.
 pub fn list_libtests(test_binary: &Path) -> Result<Vec<String>, Error> {
-    let listing_error = |message: String| {
-        Error::new(ErrorKind::PublicTests {
-            path: test_binary.to_path_buf(),
-            message,
-        })
-    };
-    let observed = process::supervise(&ChildSpec {
-        program: test_binary,
-        args: vec!["--list".into(), "--format".into(), "terse".into()],
-        env: Vec::new(),
-        timeout: Duration::from_secs(30),
-        secret: None,
-        output_cap: 1024 * 1024,
-        report_cap: 0,
-    })
-    .map_err(|err| listing_error(err.to_string()))?;
-    let output = String::from_utf8_lossy(&observed.output);
-    if observed.exit != Exit::Code(0) {
-        return Err(listing_error(format!(
-            "listing its tests (--list --format terse) ended with {:?}: {output}",
-            observed.exit
-        )));
-    }
+    let output =
+        listing_output(test_binary, &["--list", "--format", "terse"]).map_err(|message| {
+            Error::new(ErrorKind::PublicTests {
+                path: test_binary.to_path_buf(),
+                message,
+            })
+        })?;
     Ok(output
         .lines()
         .filter_map(|line| line.trim().strip_suffix(": test"))
