@@ -29,7 +29,7 @@ use serde_json::Value;
 /// Grades of each reference in a row: every test must pass each time.
 const REFERENCE_RUNS: u32 = 2;
 /// Runs of each fixture's catching tests: none may pass.
-const FIXTURE_RUNS: u32 = 20;
+const FIXTURE_RUNS: u32 = 10;
 
 fn course_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
