@@ -505,15 +505,29 @@ fn render_list(course: &Course) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "{}", course.title);
     for lab in &course.labs {
-        let _ = writeln!(
-            text,
-            "\n{} {} ({}): {} tests, {} points",
-            lab.id(),
-            lab.slug,
-            lab.crate_name,
-            lab.tests.len(),
-            lab.max_points()
-        );
+        if lab.tests.is_empty() {
+            // A students' repository: the hidden tests are not listed.
+            let _ = writeln!(
+                text,
+                "\n{} {} ({}): hidden tests worth {} points, graded by the course's autograder; \
+                 `cargo xtask grade {}` runs the public tests",
+                lab.id(),
+                lab.slug,
+                lab.crate_name,
+                lab.max_points(),
+                lab.id()
+            );
+        } else {
+            let _ = writeln!(
+                text,
+                "\n{} {} ({}): {} tests, {} points",
+                lab.id(),
+                lab.slug,
+                lab.crate_name,
+                lab.tests.len(),
+                lab.max_points()
+            );
+        }
         let name_width = lab
             .tests
             .iter()

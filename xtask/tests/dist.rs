@@ -702,6 +702,14 @@ mod students_repository {
                 stderr_of(&refused)
             );
         }
+        // `list` names no hidden test there, only what they are worth.
+        let list = cargo_in(&export, &["xtask", "list"]);
+        assert_eq!(list.status.code(), Some(0));
+        let listed = String::from_utf8_lossy(&list.stdout);
+        assert!(
+            listed.contains("lab1 threads (lab1-threads): hidden tests worth 50 points, graded by the course's autograder"),
+            "{listed}"
+        );
         let no_solution = cargo_in(&export, &["xtask", "grade", "lab1", "--solution"]);
         assert_eq!(no_solution.status.code(), Some(2));
         assert!(
