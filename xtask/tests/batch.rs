@@ -21,28 +21,18 @@ use std::process::Output;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
+
+#[path = "support/course.rs"]
+mod course;
+use course::{course_root, xtask};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// What a student's crate outside the course's workspace says about itself.
 const STANDALONE_MANIFEST: &str = "[package]\nname = \"lab1-threads\"\nversion = \"0.1.0\"\n\
                                    edition = \"2024\"\n\n[lib]\nname = \"lab1_threads\"\n";
-
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn xtask() -> Command {
-    let mut command = Command::cargo_bin("xtask").unwrap();
-    command.current_dir(course_root()).env_remove("COURSE_ROOT");
-    command
-}
 
 /// Runs `xtask grade-batch --lab lab1 SUBMISSIONS -j 2 --out OUT ARGS`
 /// while holding [`SERIAL`]. Timeouts are a quarter of the course's: the

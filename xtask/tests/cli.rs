@@ -15,27 +15,17 @@ use std::process::Output;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-static SERIAL: Mutex<()> = Mutex::new(());
+#[path = "support/course.rs"]
+mod course;
+use course::{course_root, xtask};
 
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+static SERIAL: Mutex<()> = Mutex::new(());
 
 fn fixture(name: &str) -> PathBuf {
     course_root().join("grader").join("fixtures").join(name)
-}
-
-fn xtask() -> Command {
-    let mut command = Command::cargo_bin("xtask").unwrap();
-    command.current_dir(course_root()).env_remove("COURSE_ROOT");
-    command
 }
 
 /// Runs `xtask grade ARGS --out OUT` while holding [`SERIAL`]; timing

@@ -31,8 +31,11 @@ use std::process::Output;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+#[path = "support/course.rs"]
+mod course;
+use course::{course_root, xtask};
 
 /// Held by the tests that build and run tests, so that lab 5's public
 /// tests (processes, timing) never share the two cores with a build of the
@@ -43,19 +46,6 @@ fn hold_heavy() -> std::sync::MutexGuard<'static, ()> {
     HEAVY
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn xtask() -> Command {
-    let mut command = Command::cargo_bin("xtask").unwrap();
-    command.current_dir(course_root()).env_remove("COURSE_ROOT");
-    command
 }
 
 /// `cargo xtask dist --out OUT ARGS` in this course.

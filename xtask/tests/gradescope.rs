@@ -26,10 +26,13 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Instant;
 
-use assert_cmd::Command;
 use grader::course::Course;
 use grader::results::LabResults;
 use serde_json::Value;
+
+#[path = "support/course.rs"]
+mod course;
+use course::{course_root, xtask};
 
 #[path = "support/gradescope_schema.rs"]
 mod gradescope_schema;
@@ -43,19 +46,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn xtask() -> Command {
-    let mut command = Command::cargo_bin("xtask").unwrap();
-    command.current_dir(course_root()).env_remove("COURSE_ROOT");
-    command
 }
 
 /// Builds LAB's bundle at `out` with the real binary.
