@@ -125,45 +125,30 @@ pub fn grade(
     let implementation = request.implementation.describe(request.course, lab)?;
     let selected = selected_tests(request);
     let graded_native: Option<SuiteBinary>;
-    let mut results = LabResults {
-        schema_version: RESULTS_SCHEMA_VERSION,
-        lab: LabInfo::of(lab),
-        implementation: (&implementation).into(),
-        environment: Environment::detect(request.jobs),
-        graded_tests: GradedTests::Hidden,
-        started_at: now_rfc3339(),
-        finished_at: None,
-        complete: false,
-        interrupted: false,
-        filters: request.filters.clone(),
-        repeat: request.repeat.max(1),
-        build: BuildRecord {
-            ok: false,
+    let mut results = starting_results(
+        request,
+        &implementation,
+        GradedTests::Hidden,
+        facade_warnings(lab, &implementation.path),
+    );
+    results.tests = selected
+        .iter()
+        .map(|test| TestResult {
+            name: test.name.clone(),
+            points: 0,
+            max_points: test.points,
+            status: Outcome::NotRun,
             duration_secs: 0.0,
-            message: String::new(),
-        },
-        warnings: facade_warnings(lab, &implementation.path),
-        tests: selected
-            .iter()
-            .map(|test| TestResult {
-                name: test.name.clone(),
-                points: 0,
-                max_points: test.points,
-                status: Outcome::NotRun,
-                duration_secs: 0.0,
-                message: "not run yet".to_owned(),
-                output: String::new(),
-                visibility: lab.visibility(test),
-                alone: test.alone,
-                timeout_secs: lab.timeout(test).as_secs_f64() * request.timeout_scale,
-                metrics: Default::default(),
-                runs: 0,
-                passed_runs: 0,
-            })
-            .collect(),
-        totals: Totals::default(),
-        experiments: Vec::new(),
-    };
+            message: "not run yet".to_owned(),
+            output: String::new(),
+            visibility: lab.visibility(test),
+            alone: test.alone,
+            timeout_secs: lab.timeout(test).as_secs_f64() * request.timeout_scale,
+            metrics: Default::default(),
+            runs: 0,
+            passed_runs: 0,
+        })
+        .collect();
     results.update_totals();
     write_results(&results, request)?;
     for warning in &results.warnings {
@@ -804,6 +789,38 @@ pub(crate) fn run_and_record(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok(results)
+}
+
+/// The results document of a grade that is starting: nothing built, no
+/// test known or run yet.
+pub(crate) fn starting_results(
+    request: &GradeRequest<'_>,
+    implementation: &ImplementationInfo,
+    graded_tests: GradedTests,
+    warnings: Vec<String>,
+) -> LabResults {
+    LabResults {
+        schema_version: RESULTS_SCHEMA_VERSION,
+        lab: LabInfo::of(request.lab),
+        implementation: implementation.into(),
+        environment: Environment::detect(request.jobs),
+        graded_tests,
+        started_at: now_rfc3339(),
+        finished_at: None,
+        complete: false,
+        interrupted: false,
+        filters: request.filters.clone(),
+        repeat: request.repeat.max(1),
+        build: BuildRecord {
+            ok: false,
+            duration_secs: 0.0,
+            message: String::new(),
+        },
+        warnings,
+        tests: Vec::new(),
+        totals: Totals::default(),
+        experiments: Vec::new(),
+    }
 }
 
 /// The tests the request's filters select, in the course's order.

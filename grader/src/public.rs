@@ -36,10 +36,7 @@ use toml::{Table, Value};
 use crate::build::{self, Implementation, ImplementationInfo};
 use crate::course::{Course, Lab, Visibility};
 use crate::grade::{GradeRequest, Progress};
-use crate::results::{
-    BuildRecord, Environment, GradedTests, LabInfo, LabResults, RESULTS_SCHEMA_VERSION, TestResult,
-    Totals, now_rfc3339,
-};
+use crate::results::{BuildRecord, GradedTests, LabResults, TestResult};
 use crate::runner::{self, Outcome, PlannedTest, Runner, TestRun};
 use crate::{Error, ErrorKind};
 
@@ -121,29 +118,9 @@ pub fn grade_public(
     if !holds_hidden_suites(request.course) {
         warnings.push(autograder_note(lab));
     }
-    let mut results = LabResults {
-        schema_version: RESULTS_SCHEMA_VERSION,
-        lab: LabInfo::of(lab),
-        implementation: (&implementation).into(),
-        environment: Environment::detect(request.jobs),
-        graded_tests: GradedTests::Public,
-        started_at: now_rfc3339(),
-        finished_at: None,
-        complete: false,
-        interrupted: false,
-        filters: request.filters.clone(),
-        repeat: request.repeat.max(1),
-        build: BuildRecord {
-            ok: false,
-            duration_secs: 0.0,
-            message: String::new(),
-        },
-        warnings,
-        // The public tests are known only once they are built and listed.
-        tests: Vec::new(),
-        totals: Totals::default(),
-        experiments: Vec::new(),
-    };
+    // The public tests are known only once they are built and listed.
+    let mut results =
+        crate::grade::starting_results(request, &implementation, GradedTests::Public, warnings);
     results.update_totals();
     crate::grade::write_results(&results, request)?;
     for warning in &results.warnings {
