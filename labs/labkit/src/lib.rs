@@ -35,9 +35,10 @@ pub use time::{measure, measure_fastest, unit, units};
 /// integration tests and tells them its path at compile time. The same
 /// public tests also run against the reference solution, whose package (and
 /// so binary) is named `<crate>-solution`; this macro picks whichever of the
-/// two was built for the test being compiled.
+/// two was built for the test being compiled. In a public test (a doc
+/// test has no binary to find, so this is shown as text):
 ///
-/// ```ignore
+/// ```text
 /// let worker = labkit::worker_program!("lab6-monte-carlo");
 /// ```
 #[macro_export]
