@@ -125,6 +125,14 @@ pub struct PointResult {
     pub series: Vec<Series>,
 }
 
+impl PointResult {
+    /// The point's series measured in `role` (the graded code, the
+    /// reference, a baseline), if it has one.
+    pub fn series_of(&self, role: Role) -> Option<&Series> {
+        self.series.iter().find(|series| series.role == role)
+    }
+}
+
 /// One subject's samples at one point, and their summary.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Series {
@@ -372,14 +380,9 @@ pub fn speed_verdict(
             metrics,
         );
     };
-    let graded = point
-        .series
-        .iter()
-        .find(|series| series.role == Role::Graded);
+    let graded = point.series_of(Role::Graded);
     let reference = point
-        .series
-        .iter()
-        .find(|series| series.role == Role::Reference)
+        .series_of(Role::Reference)
         .or(graded.filter(|series| series.subject == "reference"));
     let (Some(graded), Some(reference)) = (graded, reference) else {
         return (

@@ -239,11 +239,7 @@ impl Runner {
             // `--replay` runs a test with the person's own setting.
             ("RUST_BACKTRACE".into(), "0".into()),
         ];
-        env.extend(
-            test.env
-                .iter()
-                .map(|(name, value)| (name.into(), value.clone())),
-        );
+        env.extend(test_env(test));
         let spec = ChildSpec {
             program: &test.binary,
             args,
@@ -280,11 +276,7 @@ impl Runner {
             "--test-threads=1".into(),
         ];
         let mut env: Vec<(OsString, OsString)> = vec![("RUST_BACKTRACE".into(), "0".into())];
-        env.extend(
-            test.env
-                .iter()
-                .map(|(name, value)| (name.into(), value.clone())),
-        );
+        env.extend(test_env(test));
         let spec = ChildSpec {
             program: &test.binary,
             args,
@@ -302,6 +294,14 @@ impl Runner {
             ),
         }
     }
+}
+
+/// The environment a planned test asks for (the worker program's path,
+/// for a lab whose code starts processes), added to the runner's own.
+fn test_env(test: &PlannedTest) -> impl Iterator<Item = (OsString, OsString)> + '_ {
+    test.env
+        .iter()
+        .map(|(name, value)| (name.into(), value.clone()))
 }
 
 /// Asks a libtest binary (a lab's public tests) for its tests, through

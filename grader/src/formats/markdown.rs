@@ -148,14 +148,8 @@ pub(super) fn render(results: &LabResults) -> String {
                 escape_text(&experiment.unit)
             );
             for point in &experiment.points {
-                let graded = point
-                    .series
-                    .iter()
-                    .find(|series| series.role == Role::Graded);
-                let reference = point
-                    .series
-                    .iter()
-                    .find(|series| series.role == Role::Reference);
+                let graded = point.series_of(Role::Graded);
+                let reference = point.series_of(Role::Reference);
                 let median = |series: Option<&crate::experiment::Series>| {
                     series.map_or_else(|| "-".to_owned(), |series| human_number(series.median))
                 };
