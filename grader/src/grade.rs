@@ -9,9 +9,10 @@
 //! graded by [`crate::public`] through the same runner and results files.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use crate::answers::{AnswerKey, Answers, ReferenceRuns};
 use crate::build::ImplementationInfo;
 use crate::build::{self, BuildOutcome, BuildRequest, Implementation, SuiteVariant};
 use crate::course::{Course, ExperimentSpec, Lab, TestSpec};
@@ -259,6 +260,7 @@ pub fn grade(
     }
     write_results(&results, request)?;
 
+    let answer_key = answer_key(request, &selected);
     let mut results = run_and_record(
         results,
         request,
@@ -266,7 +268,7 @@ pub fn grade(
         progress,
         &|run| run,
         |on_finish| {
-            runner.run_all(&plan, on_finish);
+            runner.run_all_checking_answers(&plan, &answer_key, on_finish);
         },
     )?;
 
@@ -317,6 +319,85 @@ pub fn grade(
     }
     results.interrupted = crate::process::is_interrupted();
     finish(results, request)
+}
+
+/// The expected answers of a grade's tests: learned from the graded runs
+/// when the reference itself is graded, otherwise asked of the reference
+/// (built the first time a test needs it; see [`crate::answers`]).
+fn answer_key<'r>(request: &GradeRequest<'r>, selected: &[&TestSpec]) -> AnswerKey<'r> {
+    if request.implementation == Implementation::Reference {
+        return AnswerKey::learning_from_the_reference(request.course, request.lab);
+    }
+    let reference = ReferenceSuite {
+        request: GradeRequest {
+            implementation: Implementation::Reference,
+            ..request.clone()
+        },
+        wanted: selected.iter().map(|test| test.name.clone()).collect(),
+        built: OnceLock::new(),
+        runner: Runner {
+            jobs: 1,
+            secret: new_secret(),
+            lab_id: request.lab.id(),
+            implementation_args: Implementation::Reference.command_line_args(),
+        },
+    };
+    AnswerKey::from_reference(request.course, request.lab, Box::new(reference))
+}
+
+/// The reference's build of the suite, made when a test first needs the
+/// reference's answers, and runs of its tests.
+struct ReferenceSuite<'r> {
+    request: GradeRequest<'r>,
+    /// The tests of the grade: the builds (variants) that hold them.
+    wanted: Vec<String>,
+    built: OnceLock<Result<Vec<(String, SuiteBinary)>, String>>,
+    runner: Runner,
+}
+
+impl ReferenceSuite<'_> {
+    fn build(&self) -> Result<Vec<(String, SuiteBinary)>, String> {
+        let request = &self.request;
+        let info = Implementation::Reference
+            .describe(request.course, request.lab)
+            .map_err(|err| err.to_string())?;
+        let wanted = |name: &str| self.wanted.iter().any(|wanted| wanted == name);
+        match build_and_list(request, &info, &wanted, false) {
+            Ok(Ok(built)) => Ok(built.registered),
+            Ok(Err(failed_build)) => Err(format!(
+                "the reference does not compile against the hidden suite:\n{}",
+                failed_build.message
+            )),
+            Err(err) => Err(format!("the reference's suite could not be built: {err}")),
+        }
+    }
+}
+
+impl ReferenceRuns for ReferenceSuite<'_> {
+    fn reference_answers(&self, test_name: &str) -> Result<Answers, String> {
+        let registered = self
+            .built
+            .get_or_init(|| self.build())
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let lab = self.request.lab;
+        let (Some((_, suite)), Some(spec)) = (
+            registered.iter().find(|(name, _)| name == test_name),
+            lab.tests.iter().find(|test| test.name == test_name),
+        ) else {
+            return Err("no build of the suite against the reference registers it".to_owned());
+        };
+        let planned = PlannedTest {
+            name: test_name.to_owned(),
+            binary: suite.binary.clone(),
+            timeout: lab.timeout(spec).mul_f64(self.request.timeout_scale),
+            alone: spec.alone,
+            env: suite.env(),
+        };
+        self.runner
+            .run_for_answers(&planned)
+            .map_err(|message| format!("its run ended with {message}"))
+    }
 }
 
 /// The experiments a grade runs: with timing on, those whose name matches

@@ -9,6 +9,15 @@
 //! It must stay small and must not decide verdicts: it only reports how the
 //! body ended. Everything it reports is checked again by the grader process,
 //! because graded code runs in this same process and could tamper with it.
+//!
+//! Values are checked outside: a test records what the graded code gave with
+//! [`answer`] (or [`answer_within`], [`answer_or_mistake`]) and asserts
+//! nothing about it; the grader compares it with what the reference solution
+//! gave in the same test, run in another process (see [`crate::protocol`]).
+//! A test must therefore compute the same inputs in every run (fixed seeds)
+//! and record only values that are the same on every correct run. What can
+//! only be seen from inside (explored schedules, counters of concurrency,
+//! timing ratios) is still asserted here.
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -19,9 +28,11 @@ use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
+use serde::Serialize;
+
 use crate::protocol::{
-    BENCH_MODE_ENV, CHANNEL_FLAG, LIST_EXPERIMENTS_FLAG, LIST_FLAG, Measurement, REPORT_FD,
-    RUN_FLAG, Record, RecordOutcome, SECRET_FD, WORKER_EXE_ENV,
+    BENCH_MODE_ENV, CHANNEL_FLAG, LIST_EXPERIMENTS_FLAG, LIST_FLAG, LikelyMistake, Measurement,
+    REPORT_FD, RUN_FLAG, Record, RecordOutcome, RecordedAnswer, SECRET_FD, WORKER_EXE_ENV,
 };
 
 /// One registered test: its name (the function's name) and its body.
@@ -88,6 +99,84 @@ macro_rules! __last_segment {
 static METRICS: Mutex<BTreeMap<String, f64>> = Mutex::new(BTreeMap::new());
 static MEASUREMENTS: Mutex<Vec<Measurement>> = Mutex::new(Vec::new());
 static PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static ANSWERS: Mutex<BTreeMap<String, RecordedAnswer>> = Mutex::new(BTreeMap::new());
+
+/// Records the value the graded code gave, under `label`, for the grader to
+/// compare with the value the reference solution gives in the same test. It
+/// asserts nothing: a wrong value fails the test in the grader, with the
+/// message `LABEL: got GOT, expected EXPECTED`. Name the call and its
+/// inputs in the label (`sum_of_primes_below(10)`): the student reads it.
+///
+/// Equality is exact (as JSON: floating-point numbers bit for bit); see
+/// [`answer_within`] for a tolerance.
+///
+/// # Panics
+/// If `label` was already recorded in this test (a mistake in the suite,
+/// which then fails for the reference too and is reported as such), or if
+/// the value does not serialize to JSON.
+pub fn answer<T: Serialize + ?Sized>(label: &str, got: &T) {
+    record_answer(label, got, None, Vec::new(), String::new());
+}
+
+/// Like [`answer`], but numbers match when they differ by at most
+/// `tolerance` (every number in the value; its shape and other parts must
+/// match exactly). For floating-point results whose last bits may
+/// legitimately differ (a sum in another order). The tolerance that counts
+/// is the one the reference's run records.
+pub fn answer_within<T: Serialize + ?Sized>(label: &str, got: &T, tolerance: f64) {
+    record_answer(label, got, Some(tolerance), Vec::new(), String::new());
+}
+
+/// Like [`answer`], with explanations for a wrong value.
+///
+/// `likely_mistakes` lists, for known bugs, the value the bug would give
+/// *if `got` were right*, with the bug's description (`(got + 1, "1 counted
+/// as a prime")`). Only the reference's run is read for these, where `got`
+/// is right; a graded value equal to one of them is shown with the
+/// description. `note` is a hint computed from `got` alone (empty for none),
+/// shown when the graded value is wrong ("a whole number: integer
+/// division?").
+pub fn answer_or_mistake<T: Serialize>(
+    label: &str,
+    got: &T,
+    likely_mistakes: &[(T, &str)],
+    note: &str,
+) {
+    let mistakes = likely_mistakes
+        .iter()
+        .map(|(wrong, bug)| LikelyMistake {
+            value: to_json(label, wrong),
+            bug: (*bug).to_owned(),
+        })
+        .collect();
+    record_answer(label, got, None, mistakes, note.to_owned());
+}
+
+fn to_json<T: Serialize + ?Sized>(label: &str, value: &T) -> serde_json::Value {
+    serde_json::to_value(value)
+        .unwrap_or_else(|error| panic!("suite: the answer `{label}` is not serializable: {error}"))
+}
+
+fn record_answer<T: Serialize + ?Sized>(
+    label: &str,
+    got: &T,
+    tolerance: Option<f64>,
+    mistakes: Vec<LikelyMistake>,
+    note: String,
+) {
+    let recorded = RecordedAnswer {
+        value: to_json(label, got),
+        tolerance,
+        mistakes,
+        note,
+    };
+    let mut answers = lock_ignoring_poison(&ANSWERS);
+    if answers.contains_key(label) {
+        drop(answers);
+        panic!("suite: the answer `{label}` is recorded twice in this test; labels must be unique");
+    }
+    answers.insert(label.to_owned(), recorded);
+}
 
 /// Records a number the test measured, such as a speedup. Metrics appear in
 /// the results and the timing report; they never decide a verdict.
@@ -293,6 +382,12 @@ fn run_standalone(test: &Test) -> ExitCode {
             measurement.subject, measurement.point, measurement.value
         );
     }
+    if !record.answers.is_empty() {
+        eprintln!("answers (compared with the reference's by `cargo xtask grade`, not here):");
+        for (label, recorded) in &record.answers {
+            eprintln!("  {label} = {}", recorded.value);
+        }
+    }
     match record.outcome {
         RecordOutcome::Pass => {
             eprintln!("test {} ... ok", test.name);
@@ -366,6 +461,7 @@ fn run_body(test: &Test, secret: String) -> Record {
         message,
         metrics: lock_ignoring_poison(&METRICS).clone(),
         measurements: lock_ignoring_poison(&MEASUREMENTS).clone(),
+        answers: lock_ignoring_poison(&ANSWERS).clone(),
     }
 }
 

@@ -10,6 +10,7 @@
 //! [`public`] grades a lab's public tests through the same runner (a
 //! student repository has no hidden suites).
 
+pub mod answers;
 pub mod build;
 pub mod course;
 mod error;

@@ -15,6 +15,16 @@
 //! 3. After the test body returns (or panics), the harness writes one
 //!    [`Record`] line carrying the secret to [`REPORT_FD`] and exits.
 //!
+//! Answers: a test that checks values does not compare them with expected
+//! values in its own process, where graded code could read or forge them.
+//! It records each value the graded code gave under a label
+//! ([`crate::harness::answer`]), and the record carries them
+//! ([`Record::answers`]). The grader runs the same test against the
+//! reference solution, in another process it trusts, and compares the two
+//! records' answers label by label ([`crate::answers`]). The test's inputs
+//! may live in the test process; the expected outputs never do. A record
+//! without `answers` (an older harness) parses as having none.
+//!
 //! Output on stdout and stderr is never parsed: a student's code can print
 //! anything there.
 
@@ -91,6 +101,48 @@ pub struct Record {
     /// What a timing experiment measured; empty for a test.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measurements: Vec<Measurement>,
+    /// The values the graded code gave, by label, for the grader to compare
+    /// with the reference solution's (see the module docs). The body
+    /// asserts nothing about them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, RecordedAnswer>,
+}
+
+/// One value a test recorded with [`crate::harness::answer`] or its
+/// variants.
+///
+/// In the graded code's record only `value` and `note` count: `tolerance`
+/// and `mistakes` are taken from the reference solution's record, so that
+/// graded code cannot loosen its own check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedAnswer {
+    /// The value, as JSON. Floating-point numbers keep every bit (serde_json
+    /// writes the shortest text that reads back the same number); NaN and
+    /// the infinities become `null`.
+    pub value: serde_json::Value,
+    /// When set, two numbers at the same place in the value match if they
+    /// differ by at most this much (structure and other values still match
+    /// exactly). Read from the reference's record only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<f64>,
+    /// Wrong values a known bug would give, each with the bug's
+    /// description, computed from the recording process's own value. Read
+    /// from the reference's record only, where that value is the right one:
+    /// a graded value equal to one of them gets the description.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mistakes: Vec<LikelyMistake>,
+    /// A hint about the graded value shown when it does not match (computed
+    /// from the graded value alone, e.g. "a whole number: integer
+    /// division?"). Read from the graded code's record only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A wrong value and the bug that gives it; see [`RecordedAnswer::mistakes`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LikelyMistake {
+    pub value: serde_json::Value,
+    pub bug: String,
 }
 
 /// One number a timing experiment measured: `value` (in the experiment's

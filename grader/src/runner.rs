@@ -3,8 +3,11 @@
 //!
 //! The verdict rules live here and nowhere else. A test passes only if its
 //! process exits with status 0 *and* sent, on its private report channel, a
-//! pass record carrying this run's secret and the test's own name. What the
-//! test prints is captured and shown, never interpreted.
+//! pass record carrying this run's secret and the test's own name, *and* the
+//! values it recorded ([`crate::harness::answer`]) are those the reference
+//! solution records in the same test ([`crate::answers`]; checked by
+//! [`Runner::run_all_checking_answers`]). What the test prints is captured
+//! and shown, never interpreted.
 //!
 //! Scheduling: tests marked `alone` run first, one at a time; the others then
 //! run on `jobs` worker threads. This module does not write files; it hands
@@ -25,6 +28,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answers::{self, AnswerKey, Answers, Expected};
 use crate::process::{self, ChildSpec, Exit, Observed};
 use crate::protocol::{
     CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_EXPERIMENTS_FLAG, LIST_FLAG,
@@ -150,15 +154,44 @@ fn listing_output(binary: &Path, args: &[&str]) -> Result<String, String> {
     Ok(output)
 }
 
+/// Whether a run's recorded answers are checked, and against what.
+#[derive(Debug, Clone, Copy)]
+pub enum AnswerCheck<'k, 'a> {
+    /// Not compared: a timing experiment, a run whose answers are wanted
+    /// (the reference's, [`Runner::run_for_answers`]), a self-test.
+    NotCompared,
+    /// Compared with the key's expected answers, or, when the key learns
+    /// from the reference's own grade, added to it.
+    Against(&'k AnswerKey<'a>),
+}
+
 impl Runner {
     /// Runs every planned test and calls `on_finish` as each one ends (from
     /// worker threads, one call at a time). Returns the runs in plan order.
+    /// Recorded answers are not compared: a grade uses
+    /// [`Runner::run_all_checking_answers`].
     pub fn run_all(
         &self,
         plan: &[PlannedTest],
         on_finish: &(dyn Fn(&TestRun) + Sync),
     ) -> Vec<TestRun> {
         self.schedule(plan, on_finish, &|test| self.run_one(test))
+    }
+
+    /// [`Runner::run_all`], and a test passes only if the answers it
+    /// recorded are those `answer_key` expects. The reference runs a test
+    /// (through the key) only when a graded run of it passed otherwise, on
+    /// the same worker, right after it, so an `alone` test's reference run
+    /// is alone too.
+    pub fn run_all_checking_answers(
+        &self,
+        plan: &[PlannedTest],
+        answer_key: &AnswerKey<'_>,
+        on_finish: &(dyn Fn(&TestRun) + Sync),
+    ) -> Vec<TestRun> {
+        self.schedule(plan, on_finish, &|test| {
+            self.run_one_checking(test, AnswerCheck::Against(answer_key))
+        })
     }
 
     /// Runs every planned test of a libtest binary (a lab's public tests),
@@ -218,10 +251,50 @@ impl Runner {
             .collect()
     }
 
-    /// Runs one test in its own process and decides its verdict.
+    /// Runs one test in its own process and decides its verdict, without
+    /// comparing its answers (see [`AnswerCheck::NotCompared`]).
     pub fn run_one(&self, test: &PlannedTest) -> TestRun {
+        self.run_one_checking(test, AnswerCheck::NotCompared)
+    }
+
+    /// Runs one test (the reference's) and returns the answers it recorded,
+    /// or, when it did not pass, its verdict and message.
+    pub fn run_for_answers(&self, test: &PlannedTest) -> Result<Answers, String> {
+        let (run, answers) = self.supervise_and_judge(test, AnswerCheck::NotCompared);
+        if run.outcome.is_pass() {
+            Ok(answers)
+        } else {
+            Err(format!(
+                "{}: {}",
+                serde_json::to_value(run.outcome)
+                    .ok()
+                    .and_then(|outcome| outcome.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                run.message
+            ))
+        }
+    }
+
+    /// Runs one test in its own process and decides its verdict, checking
+    /// its answers as `answer_check` says.
+    pub fn run_one_checking(
+        &self,
+        test: &PlannedTest,
+        answer_check: AnswerCheck<'_, '_>,
+    ) -> TestRun {
+        self.supervise_and_judge(test, answer_check).0
+    }
+
+    fn supervise_and_judge(
+        &self,
+        test: &PlannedTest,
+        answer_check: AnswerCheck<'_, '_>,
+    ) -> (TestRun, Answers) {
         if process::is_interrupted() {
-            return not_run(test, "the run was interrupted before this test started");
+            return (
+                not_run(test, "the run was interrupted before this test started"),
+                Answers::new(),
+            );
         }
         let args: Vec<OsString> = vec![
             RUN_FLAG.into(),
@@ -250,10 +323,13 @@ impl Runner {
             report_cap: MAX_RECORD_BYTES,
         };
         match process::supervise(&spec) {
-            Ok(observed) => judge(test, &self.secret, observed),
-            Err(err) => not_run(
-                test,
-                &format!("the grader could not start the test process: {err}"),
+            Ok(observed) => judge(test, &self.secret, observed, answer_check),
+            Err(err) => (
+                not_run(
+                    test,
+                    &format!("the grader could not start the test process: {err}"),
+                ),
+                Answers::new(),
             ),
         }
     }
@@ -427,8 +503,19 @@ fn not_run(test: &PlannedTest, message: &str) -> TestRun {
 }
 
 /// The verdict rules. Only a well-formed record with the right secret and
-/// name, followed by a clean exit, is a pass.
-fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
+/// name, followed by a clean exit, and answers equal to the expected ones
+/// (when checked), is a pass. Also returns the answers the record carried.
+///
+/// Answers are checked last, and only for a run that would pass otherwise:
+/// a failure of the body says more than its values, and a run of the
+/// reference is then not needed. A test whose expected answers are unknown
+/// (its reference run failed) is `NOT_RUN`, never a pass.
+fn judge(
+    test: &PlannedTest,
+    secret: &str,
+    observed: Observed,
+    answer_check: AnswerCheck<'_, '_>,
+) -> (TestRun, Answers) {
     let mut output = String::from_utf8_lossy(&observed.output).into_owned();
     if observed.output_dropped > 0 {
         output.push_str(&format!(
@@ -440,6 +527,7 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
     let record = parse_record(&observed.report, observed.report_overflowed);
     let mut metrics = BTreeMap::new();
     let mut measurements = Vec::new();
+    let mut answers = Answers::new();
     let (outcome, message) = match (observed.exit, record) {
         (Exit::Interrupted, _) => (
             Outcome::NotRun,
@@ -472,6 +560,7 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
             } else {
                 metrics = record.metrics;
                 measurements = record.measurements;
+                answers = record.answers;
                 match (record.outcome, code) {
                     (RecordOutcome::Pass, 0) => (Outcome::Pass, String::new()),
                     (RecordOutcome::Pass, code) => (
@@ -486,7 +575,12 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
         }
     };
     let (outcome, message) = blame_left_behind(outcome, message, &observed.left_behind);
-    TestRun {
+    let (outcome, message) = if outcome.is_pass() {
+        judge_answers(&test.name, &answers, answer_check)
+    } else {
+        (outcome, message)
+    };
+    let run = TestRun {
         name: test.name.clone(),
         outcome,
         message,
@@ -494,6 +588,46 @@ fn judge(test: &PlannedTest, secret: &str, observed: Observed) -> TestRun {
         output,
         metrics,
         measurements,
+    };
+    (run, answers)
+}
+
+/// The verdict of a run that passed in its own process, from its answers.
+fn judge_answers(
+    test_name: &str,
+    answers: &Answers,
+    answer_check: AnswerCheck<'_, '_>,
+) -> (Outcome, String) {
+    let AnswerCheck::Against(answer_key) = answer_check else {
+        return (Outcome::Pass, String::new());
+    };
+    if answer_key.learns_from_graded_runs() {
+        return match answer_key.learn(test_name, answers) {
+            Ok(()) => (Outcome::Pass, String::new()),
+            Err(answers::NotReproducible(message)) => (Outcome::Fail, message),
+        };
+    }
+    match answer_key.expected(test_name) {
+        Expected::Known(expected) => {
+            let mismatches = answers::compare(answers, &expected);
+            if mismatches.is_empty() {
+                (Outcome::Pass, String::new())
+            } else {
+                (
+                    Outcome::Fail,
+                    format!(
+                        "wrong values (compared by the grader with the reference solution's):\n{}",
+                        answers::describe_mismatches(&mismatches)
+                    ),
+                )
+            }
+        }
+        Expected::Unknown(reason) => (
+            Outcome::NotRun,
+            format!(
+                "not graded: the reference solution did not pass this test, so the grader does                  not know the values it must check ({reason}); an instructor's mistake, not the                  student's"
+            ),
+        ),
     }
 }
 

@@ -14,9 +14,10 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use grader::answers::{AnswerKey, Answers, ReferenceRuns};
 use grader::harness::Test;
 use grader::protocol::{LIST_FLAG, REPORT_FD, RUN_FLAG};
-use grader::runner::{Outcome, PlannedTest, Runner, TestRun};
+use grader::runner::{AnswerCheck, Outcome, PlannedTest, Runner, TestRun};
 
 /// Where a misbehaving test writes the pid of a child it leaves behind.
 const PID_FILE_ENV: &str = "GRADER_SELFTEST_PID_FILE";
@@ -150,6 +151,31 @@ fn reports_a_metric() {
     grader::harness::metric("speedup", 1.93);
 }
 
+/// The label of the answer checks' one value (the lecture's test vector:
+/// the primes below 10 add up to 17).
+const ANSWER_LABEL: &str = "sum_of_primes_below(10)";
+
+fn records_the_right_answer() {
+    grader::harness::answer(ANSWER_LABEL, &17u64);
+}
+
+fn records_a_wrong_answer() {
+    // Asserts nothing: its process reports a pass.
+    grader::harness::answer_or_mistake(ANSWER_LABEL, &18u64, &[(19, "off by one")], "");
+}
+
+fn forges_a_pass_record_with_the_secret() {
+    // As if graded code had found the secret in its memory: a well-formed
+    // pass record, a wrong value, and a tolerance that would cover it.
+    let forged = format!(
+        "{{\"secret\":\"{SELFTEST_SECRET}\",\"test\":\"forges_a_pass_record_with_the_secret\",\
+         \"outcome\":\"pass\",\"answers\":{{\"{ANSWER_LABEL}\":{{\"value\":18,\"tolerance\":1e9}}}}}}\n"
+    );
+    // SAFETY: writes to a descriptor number; this is the attack under test.
+    unsafe { libc::write(REPORT_FD, forged.as_ptr().cast(), forged.len()) };
+    std::process::exit(0);
+}
+
 const SUITE: &[Test] = &[
     Test {
         name: "passes",
@@ -219,6 +245,18 @@ const SUITE: &[Test] = &[
         name: "reports_a_metric",
         run: reports_a_metric,
     },
+    Test {
+        name: "records_the_right_answer",
+        run: records_the_right_answer,
+    },
+    Test {
+        name: "records_a_wrong_answer",
+        run: records_a_wrong_answer,
+    },
+    Test {
+        name: "forges_a_pass_record_with_the_secret",
+        run: forges_a_pass_record_with_the_secret,
+    },
 ];
 
 // ---------------------------------------------------------------------------
@@ -228,23 +266,53 @@ fn this_binary() -> PathBuf {
     std::env::current_exe().expect("the test binary knows its path")
 }
 
+/// The secret of every run in these checks (a real grade draws a fresh one).
+const SELFTEST_SECRET: &str = "f00dfeedf00dfeedf00dfeedf00dfeed";
+
 fn runner(jobs: usize) -> Runner {
     Runner {
         jobs,
-        secret: "f00dfeedf00dfeedf00dfeedf00dfeed".to_owned(),
+        secret: SELFTEST_SECRET.to_owned(),
         lab_id: "lab0".to_owned(),
         implementation_args: String::new(),
     }
 }
 
-fn run(name: &str, timeout: Duration) -> TestRun {
-    runner(1).run_one(&PlannedTest {
+fn planned(name: &str, timeout: Duration) -> PlannedTest {
+    PlannedTest {
         name: name.to_owned(),
         binary: this_binary(),
         timeout,
         alone: false,
         env: Vec::new(),
-    })
+    }
+}
+
+fn run(name: &str, timeout: Duration) -> TestRun {
+    runner(1).run_one(&planned(name, timeout))
+}
+
+/// Plays the reference solution in the answer checks: whatever the graded
+/// test, the expected answers are those `reference_test` records, run in
+/// its own process like a real reference run.
+struct SelfReference {
+    reference_test: &'static str,
+}
+
+impl ReferenceRuns for SelfReference {
+    fn reference_answers(&self, _test_name: &str) -> Result<Answers, String> {
+        runner(1).run_for_answers(&planned(self.reference_test, Duration::from_secs(10)))
+    }
+}
+
+/// Runs `name` with its answers checked against those `reference_test`
+/// records.
+fn run_checked(name: &str, reference_test: &'static str) -> TestRun {
+    let answer_key = AnswerKey::without_cache(Box::new(SelfReference { reference_test }));
+    runner(1).run_one_checking(
+        &planned(name, Duration::from_secs(10)),
+        AnswerCheck::Against(&answer_key),
+    )
 }
 
 fn expect(run: &TestRun, outcome: Outcome, message_part: &str) {
@@ -433,6 +501,46 @@ fn check_metrics_travel_with_the_record() {
     assert_eq!(run.metrics.get("speedup"), Some(&1.93));
 }
 
+fn check_answers_are_compared_in_the_grader() {
+    // The process of a test that records a wrong value reports a pass:
+    // the test body holds no expected value to assert against.
+    expect(
+        &run("records_a_wrong_answer", Duration::from_secs(10)),
+        Outcome::Pass,
+        "",
+    );
+    let reference = "records_the_right_answer";
+    expect(
+        &run_checked("records_the_right_answer", reference),
+        Outcome::Pass,
+        "",
+    );
+    expect(
+        &run_checked("records_a_wrong_answer", reference),
+        Outcome::Fail,
+        "sum_of_primes_below(10): got 18, expected 17",
+    );
+    // A forged pass with the right secret gains nothing: the grader's
+    // comparison uses the reference's tolerance, not the record's.
+    expect(
+        &run_checked("forges_a_pass_record_with_the_secret", reference),
+        Outcome::Fail,
+        "sum_of_primes_below(10): got 18, expected 17",
+    );
+    // Nor does a pass that records nothing.
+    expect(
+        &run_checked("passes", reference),
+        Outcome::Fail,
+        "sum_of_primes_below(10): no value recorded, expected 17",
+    );
+    // A test whose reference run fails is not graded, never passed.
+    expect(
+        &run_checked("records_the_right_answer", "panics_with_a_message"),
+        Outcome::NotRun,
+        "the reference solution did not pass this test",
+    );
+}
+
 fn check_unknown_test_fails_cleanly() {
     expect(
         &run("no_such_test", Duration::from_secs(10)),
@@ -519,6 +627,10 @@ const CHECKS: &[(&str, fn())] = &[
     (
         "metrics_travel_with_the_record",
         check_metrics_travel_with_the_record,
+    ),
+    (
+        "answers_are_compared_in_the_grader",
+        check_answers_are_compared_in_the_grader,
     ),
     (
         "unknown_test_fails_cleanly",
