@@ -165,8 +165,16 @@ pub fn describe_mismatches(mismatches: &[Mismatch]) -> String {
                 } else {
                     format!(" ({explanation})")
                 };
+                let difference = match first_difference(got, expected) {
+                    Some((place, got_part, expected_part)) if !place.is_empty() => format!(
+                        "; first difference at {place}: got {}, expected {}",
+                        shown(got_part),
+                        shown(expected_part)
+                    ),
+                    _ => String::new(),
+                };
                 format!(
-                    "{label}: got {}, expected {}{explanation}",
+                    "{label}: got {}, expected {}{explanation}{difference}",
                     shown(got),
                     shown(expected)
                 )
@@ -190,6 +198,40 @@ pub fn describe_mismatches(mismatches: &[Mismatch]) -> String {
         ));
     }
     lines.join("\n")
+}
+
+/// Where two values first differ (`[3][1]`, `.name`; empty when they
+/// differ as a whole: other kinds, lengths or numbers), and the two parts
+/// there. Lets a long list's message point at the wrong element.
+fn first_difference<'v>(
+    got: &'v Value,
+    expected: &'v Value,
+) -> Option<(String, &'v Value, &'v Value)> {
+    match (got, expected) {
+        (Value::Array(got_items), Value::Array(expected_items))
+            if got_items.len() == expected_items.len() =>
+        {
+            got_items.iter().zip(expected_items).enumerate().find_map(
+                |(idx, (got_item, expected_item))| {
+                    first_difference(got_item, expected_item)
+                        .map(|(place, got, expected)| (format!("[{idx}]{place}"), got, expected))
+                },
+            )
+        }
+        (Value::Object(got_fields), Value::Object(expected_fields))
+            if got_fields.len() == expected_fields.len()
+                && got_fields
+                    .keys()
+                    .all(|key| expected_fields.contains_key(key)) =>
+        {
+            got_fields.iter().find_map(|(key, got_field)| {
+                first_difference(got_field, &expected_fields[key])
+                    .map(|(place, got, expected)| (format!(".{key}{place}"), got, expected))
+            })
+        }
+        _ if got == expected => None,
+        _ => Some((String::new(), got, expected)),
+    }
 }
 
 /// A value as compact JSON, cut after a few hundred characters.
@@ -613,6 +655,17 @@ mod tests {
             .collect();
         let message = describe_mismatches(&compare(&got, &expected));
         assert_eq!(message.lines().count(), 6, "{message}");
+        // A long list names its first wrong element.
+        let mut wrong = long.clone();
+        wrong[700] = 7;
+        let long_message = describe_mismatches(&compare(
+            &answers(&[("range", recorded(json!(wrong)))]),
+            &answers(&[("range", recorded(json!(long)))]),
+        ));
+        assert!(
+            long_message.ends_with("; first difference at [700]: got 7, expected 700"),
+            "{long_message}"
+        );
         assert!(
             message.ends_with("... and 3 more wrong values"),
             "{message}"
