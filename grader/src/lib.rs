@@ -25,6 +25,7 @@ pub mod public;
 pub mod report;
 pub mod results;
 pub mod runner;
+pub mod sandbox;
 mod submission;
 
 pub use error::{Error, ErrorKind};

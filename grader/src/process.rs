@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::protocol::{REPORT_FD, SECRET_FD};
+use crate::sandbox::{self, Policy, Prepared};
 
 /// What a supervised child is given and allowed.
 #[derive(Debug, Clone)]
@@ -44,6 +45,10 @@ pub struct ChildSpec<'a> {
     pub output_cap: usize,
     /// How much of the report channel to keep.
     pub report_cap: usize,
+    /// What the child may read, write and use (see [`crate::sandbox`]).
+    /// A scratch folder of its own, made and removed here, is added to
+    /// what it may write; it is the child's working folder and `TMPDIR`.
+    pub policy: Policy,
 }
 
 /// How the child process ended.
@@ -75,6 +80,8 @@ pub struct Observed {
     /// The grader killed them. Empty after a timeout or an interrupt, when
     /// the group is killed mid-run anyway.
     pub left_behind: Vec<LeftBehind>,
+    /// The kernel's out-of-memory killer acted in the child's cgroup.
+    pub memory_limit_hit: bool,
 }
 
 /// A process a test left running.
@@ -133,23 +140,34 @@ pub fn install_interrupt_handlers() {
 pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     let (output_read, output_write) = pipe()?;
     let (report_read, report_write) = pipe()?;
+    let (status_read, status_write) = pipe()?;
+    let (control_read, control_write) = pipe()?;
     let secret_pipe = match spec.secret {
         Some(_) => Some(pipe()?),
         None => None,
     };
+    let mut prepared_policy = spec.policy.clone();
+    let scratch = Scratch::new()?;
+    prepared_policy.write.push(scratch.path.clone());
+    let mut prepared = Prepared::new(&prepared_policy, status_write, control_read)?;
+    if let Some((uid, gid)) = prepared.test_user() {
+        std::os::unix::fs::chown(&scratch.path, Some(uid), Some(gid))?;
+    }
 
     let mut command = Command::new(spec.program);
     command
         .args(&spec.args)
         .envs(spec.env.iter().map(|(key, value)| (key, value)))
+        .env("TMPDIR", &scratch.path)
+        .current_dir(&scratch.path)
         .stdin(Stdio::null())
         .stdout(Stdio::from(output_write.try_clone()?))
-        .stderr(Stdio::from(output_write))
-        .process_group(0);
+        .stderr(Stdio::from(output_write));
     let secret_child_end = secret_pipe.as_ref().map(|(read, _)| read.as_raw_fd());
     let report_child_end = report_write.as_raw_fd();
-    // SAFETY: the closure only calls async-signal-safe functions (dup2,
-    // prctl, getppid, _exit) between fork and exec.
+    let plan = prepared.plan.clone();
+    // SAFETY: the closure only makes async-signal-safe system calls between
+    // fork and exec (see `sandbox::child`).
     unsafe {
         command.pre_exec(move || {
             if let Some(secret_fd) = secret_child_end {
@@ -160,8 +178,7 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
             if libc::dup2(report_child_end, REPORT_FD) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
-            die_with_parent();
-            Ok(())
+            sandbox::child::enter(&plan)
         });
     }
     become_subreaper();
@@ -171,6 +188,7 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     // end-of-file.
     drop(command);
     drop(report_write);
+    prepared.release_child_ends();
     // Only the pid is needed: the child is reaped with waitpid below, and
     // dropping a `Child` neither waits for nor kills it.
     let pid = child.id() as libc::pid_t;
@@ -188,21 +206,39 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
         exit_watch: ExitWatch::open(pid),
         output: Capture::new(output_read, spec.output_cap)?,
         report: Capture::new(report_read, spec.report_cap)?,
-        left_behind: Vec::new(),
+        status: Capture::new(status_read, STATUS_CAP)?,
+        control: Some(control_write),
     };
     let deadline = started + spec.timeout;
-    let exit = supervisor.wait_until(deadline)?;
+    let stop = supervisor.wait_until(deadline)?;
     let duration = started.elapsed();
-    let left_behind = std::mem::take(&mut supervisor.left_behind);
+    if let Some(group) = &prepared.cgroup {
+        group.kill_all();
+    }
+    let own_exit = reap(pid);
     reap_group(pid);
-    // The child is dead (or killed); its descendants were killed with the
-    // group. Collect what they had written, without waiting on a daemon that
-    // escaped the group and holds the pipe open.
+    supervisor.status.drain_nonblocking()?;
+    let reaper = ReaperReport::parse(&supervisor.status.kept);
+    let exit = match (stop, reaper.test_status) {
+        (Some(stopped), _) => stopped,
+        (None, Some(status)) => decode_status(status),
+        // No word from the reaper: it never started (or was killed).
+        (None, None) => own_exit,
+    };
+    // The child is dead (or killed); its descendants were killed with it.
+    // Collect what they had written, without waiting on a daemon that
+    // escaped and holds the pipe open.
     let grace_end = Instant::now() + OUTPUT_GRACE;
     while !supervisor.output.closed && Instant::now() < grace_end {
         supervisor.pump(grace_end, false)?;
     }
     supervisor.report.drain_nonblocking()?;
+    let memory_limit_hit = prepared
+        .cgroup
+        .as_ref()
+        .is_some_and(sandbox::cgroup::TestGroup::memory_limit_hit);
+    drop(prepared);
+    drop(scratch);
     Ok(Observed {
         exit,
         duration,
@@ -210,8 +246,80 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
         output: supervisor.output.kept,
         report_overflowed: supervisor.report.dropped > 0,
         report: supervisor.report.kept,
-        left_behind,
+        left_behind: if stop.is_some() {
+            Vec::new()
+        } else {
+            reaper.left_behind
+        },
+        memory_limit_hit,
     })
+}
+
+/// How much of the reaper's status pipe to keep.
+const STATUS_CAP: usize = 64 * 1024;
+/// How long the reaper gets to stop the test and report, after the grader
+/// asked it to, before the grader kills it.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// What the reaper said on the status pipe.
+#[derive(Debug, Default)]
+struct ReaperReport {
+    test_status: Option<libc::c_int>,
+    left_behind: Vec<LeftBehind>,
+}
+
+impl ReaperReport {
+    fn parse(bytes: &[u8]) -> ReaperReport {
+        let mut report = ReaperReport::default();
+        for line in String::from_utf8_lossy(bytes).lines() {
+            if let Some(status) = line.strip_prefix("S ") {
+                report.test_status = status.trim().parse().ok();
+            } else if let Some(rest) = line.strip_prefix("L ") {
+                let (pid, command) = rest.split_once(' ').unwrap_or((rest, ""));
+                if let Ok(pid) = pid.parse() {
+                    report.left_behind.push(LeftBehind {
+                        pid,
+                        command: command.to_owned(),
+                    });
+                }
+            }
+        }
+        report
+    }
+}
+
+fn decode_status(status: libc::c_int) -> Exit {
+    if libc::WIFSIGNALED(status) {
+        Exit::Signal(libc::WTERMSIG(status))
+    } else {
+        Exit::Code(libc::WEXITSTATUS(status))
+    }
+}
+
+/// A child's own scratch folder: its working folder and `TMPDIR`, the one
+/// place it may write. Removed with everything in it afterwards.
+struct Scratch {
+    path: std::path::PathBuf,
+}
+
+impl Scratch {
+    fn new() -> std::io::Result<Scratch> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "grader-scratch-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir(&path)?;
+        Ok(Scratch { path })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 struct Supervisor {
@@ -219,38 +327,51 @@ struct Supervisor {
     exit_watch: ExitWatch,
     output: Capture,
     report: Capture,
-    left_behind: Vec<LeftBehind>,
+    /// The reaper's reports.
+    status: Capture,
+    /// Dropping it tells the reaper to stop the test.
+    control: Option<OwnedFd>,
 }
 
 impl Supervisor {
     /// Pumps the pipes until the child exits, the deadline passes or the run
-    /// is interrupted; then kills the group and reaps the child.
-    fn wait_until(&mut self, deadline: Instant) -> std::io::Result<Exit> {
+    /// is interrupted. A stopped run returns how it was stopped: the reaper
+    /// is told to kill the test (and, should it not finish within
+    /// [`STOP_GRACE`], the child's group is killed).
+    fn wait_until(&mut self, deadline: Instant) -> std::io::Result<Option<Exit>> {
+        let mut stopped: Option<(Exit, Instant)> = None;
         loop {
             if self.exit_watch.has_exited(self.pid) {
-                self.left_behind = running_members_after_grace(self.pid);
-                self.kill_group();
-                return Ok(reap(self.pid));
+                return Ok(stopped.map(|(exit, _)| exit));
             }
-            if is_interrupted() {
-                self.kill_group();
-                reap(self.pid);
-                return Ok(Exit::Interrupted);
+            match stopped {
+                None if is_interrupted() => {
+                    self.control = None;
+                    stopped = Some((Exit::Interrupted, Instant::now() + STOP_GRACE));
+                }
+                None if Instant::now() >= deadline => {
+                    self.control = None;
+                    stopped = Some((Exit::TimedOut, Instant::now() + STOP_GRACE));
+                }
+                Some((exit, give_up)) if Instant::now() >= give_up => {
+                    self.kill_group();
+                    return Ok(Some(exit));
+                }
+                _ => {}
             }
-            if Instant::now() >= deadline {
-                self.kill_group();
-                reap(self.pid);
-                return Ok(Exit::TimedOut);
-            }
-            self.pump(deadline, true)?;
+            let until = match stopped {
+                Some((_, give_up)) => give_up,
+                None => deadline,
+            };
+            self.pump(until, true)?;
         }
     }
 
     /// Waits (at most until `until`, and at most one poll slice) for output,
     /// a report, or the child's exit, and reads what is ready.
     fn pump(&mut self, until: Instant, watch_exit: bool) -> std::io::Result<()> {
-        let mut fds = Vec::with_capacity(3);
-        for capture in [&self.output, &self.report] {
+        let mut fds = Vec::with_capacity(4);
+        for capture in [&self.output, &self.report, &self.status] {
             if !capture.closed {
                 fds.push(pollfd(capture.fd()));
             }
@@ -293,6 +414,8 @@ impl Supervisor {
                 self.output.read_available()?;
             } else if entry.fd == self.report.fd() {
                 self.report.read_available()?;
+            } else if entry.fd == self.status.fd() {
+                self.status.read_available()?;
             }
         }
         Ok(())
@@ -350,54 +473,6 @@ fn reap_group(pgid: libc::pid_t) {
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-}
-
-/// The processes of group `pgid`, other than its leader, that are still
-/// running after [`LEFT_BEHIND_GRACE`]; those that exit (and become
-/// zombies) within it do not count.
-fn running_members_after_grace(pgid: libc::pid_t) -> Vec<LeftBehind> {
-    let give_up = Instant::now() + LEFT_BEHIND_GRACE;
-    loop {
-        let running = running_members_of_group(pgid);
-        if running.is_empty() || Instant::now() >= give_up {
-            return running;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// Scans `/proc` for processes of group `pgid` other than `pgid` itself
-/// that have not exited. Without `/proc` (not Linux) it finds nothing.
-fn running_members_of_group(pgid: libc::pid_t) -> Vec<LeftBehind> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    let mut running: Vec<LeftBehind> = entries
-        .flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<libc::pid_t>().ok())
-        .filter(|&pid| pid != pgid)
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let (command, state, group) = parse_proc_stat(&stat)?;
-            (group == pgid && state != 'Z' && state != 'X').then_some(LeftBehind { pid, command })
-        })
-        .collect();
-    running.sort_by_key(|process| process.pid);
-    running
-}
-
-/// Reads `(command, state, process group)` from a `/proc/<pid>/stat` line,
-/// `pid (command) state ppid pgrp ...`. The command may hold spaces and
-/// parentheses, so it is everything between the first `(` and the last `)`.
-fn parse_proc_stat(stat: &str) -> Option<(String, char, libc::pid_t)> {
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let command = stat.get(open + 1..close)?.to_owned();
-    let mut fields = stat.get(close + 1..)?.split_whitespace();
-    let state = fields.next()?.chars().next()?;
-    let _parent_pid = fields.next()?;
-    let group = fields.next()?.parse().ok()?;
-    Some((command, state, group))
 }
 
 /// Makes the grader the reaper of its tests' orphans (Linux), so that a
@@ -566,20 +641,6 @@ fn set_nonblocking(fd: RawFd) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// In the child between fork and exec: be killed if the grader dies, so an
-/// interrupted or crashed grader never leaves a test running.
-fn die_with_parent() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl and getppid are async-signal-safe.
-    unsafe {
-        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-        // The grader may have died between fork and prctl.
-        if libc::getppid() == 1 {
-            libc::_exit(1);
-        }
-    }
 }
 
 /// A signal's conventional name, for messages.

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{self, AnswerKey, Answers, Expected};
 use crate::process::{self, ChildSpec, Exit, Observed};
+use crate::sandbox::Policy;
 use crate::protocol::{
     CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_EXPERIMENTS_FLAG, LIST_FLAG,
     MAX_RECORD_BYTES, Measurement, RUN_FLAG, Record, RecordOutcome, TEST_ENV,
@@ -141,6 +142,7 @@ fn listing_output(binary: &Path, args: &[&str]) -> Result<String, String> {
         secret: None,
         output_cap: 1024 * 1024,
         report_cap: 0,
+        policy: Policy::for_test(Duration::from_secs(30), vec![binary.to_path_buf()]),
     })
     .map_err(|err| err.to_string())?;
     let output = String::from_utf8_lossy(&observed.output).into_owned();
@@ -321,6 +323,7 @@ impl Runner {
             secret: Some(self.secret.as_bytes()),
             output_cap: OUTPUT_CAP_BYTES,
             report_cap: MAX_RECORD_BYTES,
+            policy: test_policy(test),
         };
         match process::supervise(&spec) {
             Ok(observed) => judge(test, &self.secret, observed, answer_check),
@@ -361,6 +364,7 @@ impl Runner {
             secret: None,
             output_cap: OUTPUT_CAP_BYTES,
             report_cap: 0,
+            policy: test_policy(test),
         };
         match process::supervise(&spec) {
             Ok(observed) => judge_libtest(test, observed),
@@ -374,6 +378,19 @@ impl Runner {
 
 /// The environment a planned test asks for (the worker program's path,
 /// for a lab whose code starts processes), added to the runner's own.
+/// What a test's process may touch: its own binary and the programs its
+/// environment names (the worker program), besides the system.
+fn test_policy(test: &PlannedTest) -> Policy {
+    let mut programs = vec![test.binary.clone()];
+    programs.extend(
+        test.env
+            .iter()
+            .filter(|(name, _)| name == crate::protocol::WORKER_EXE_ENV)
+            .map(|(_, value)| PathBuf::from(value)),
+    );
+    Policy::for_test(test.timeout, programs)
+}
+
 fn test_env(test: &PlannedTest) -> impl Iterator<Item = (OsString, OsString)> + '_ {
     test.env
         .iter()

@@ -19,8 +19,16 @@ use grader::harness::Test;
 use grader::protocol::{LIST_FLAG, REPORT_FD, RUN_FLAG};
 use grader::runner::{AnswerCheck, Outcome, PlannedTest, Runner, TestRun};
 
-/// Where a misbehaving test writes the pid of a child it leaves behind.
-const PID_FILE_ENV: &str = "GRADER_SELFTEST_PID_FILE";
+/// How a misbehaving test tells the check the pid of a child it starts:
+/// a line of its output. The test may run in a pid namespace, where the
+/// child's own number means nothing outside, so it gives the number `/proc`
+/// shows (the grader's view) of its one child.
+const CHILD_PID_PREFIX: &str = "selftest child pid ";
+
+fn tell_child_pid() {
+    let children = std::fs::read_to_string("/proc/thread-self/children").unwrap();
+    println!("{CHILD_PID_PREFIX}{}", children.split_whitespace().next().unwrap());
+}
 
 // ---------------------------------------------------------------------------
 // The misbehaving suite.
@@ -104,28 +112,28 @@ fn loops_forever() {
 
 #[allow(clippy::zombie_processes)] // Leaving it behind is the point of the test.
 fn leaves_a_sleeping_child() {
-    let child = std::process::Command::new("sleep")
+    let _child = std::process::Command::new("sleep")
         .arg("3600")
         .spawn()
         .unwrap();
-    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    tell_child_pid();
     // The test itself passes; the grader must still kill the child.
 }
 
 #[allow(clippy::zombie_processes)] // Leaving it behind is the point of the test.
 fn fails_leaving_a_sleeping_child() {
-    let child = std::process::Command::new("sleep")
+    let _child = std::process::Command::new("sleep")
         .arg("3600")
         .spawn()
         .unwrap();
-    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    tell_child_pid();
     panic!("the assertion that failed");
 }
 
 #[allow(clippy::zombie_processes)] // Not waiting for it is the point of the test.
 fn leaves_an_exited_child() {
-    let child = std::process::Command::new("true").spawn().unwrap();
-    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    let _child = std::process::Command::new("true").spawn().unwrap();
+    tell_child_pid();
     // Let it finish, so that it is a zombie rather than still starting.
     std::thread::sleep(Duration::from_millis(200));
 }
@@ -135,7 +143,7 @@ fn waits_for_a_sleeping_child() {
         .arg("3600")
         .spawn()
         .unwrap();
-    std::fs::write(std::env::var(PID_FILE_ENV).unwrap(), child.id().to_string()).unwrap();
+    tell_child_pid();
     child.wait().unwrap();
 }
 
@@ -343,18 +351,15 @@ fn is_alive(pid: i32) -> bool {
 }
 
 fn run_leaving_child(name: &str, timeout: Duration) -> (TestRun, i32) {
-    let pid_file =
-        std::env::temp_dir().join(format!("grader-selftest-{}-{name}.pid", std::process::id()));
-    // SAFETY: the checks that set this variable run one at a time (see
-    // `main`), before any of them starts a process of its own.
-    unsafe { std::env::set_var(PID_FILE_ENV, &pid_file) };
     let run = run(name, timeout);
-    let pid: i32 = std::fs::read_to_string(&pid_file)
-        .expect("the test wrote its child's pid")
+    let pid: i32 = run
+        .output
+        .lines()
+        .find_map(|line| line.strip_prefix(CHILD_PID_PREFIX))
+        .expect("the test printed its child's pid")
         .trim()
         .parse()
         .unwrap();
-    let _ = std::fs::remove_file(&pid_file);
     (run, pid)
 }
 
