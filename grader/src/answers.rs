@@ -95,7 +95,9 @@ pub fn compare(got: &Answers, expected: &Answers) -> Vec<Mismatch> {
                 let explanation = reference
                     .mistakes
                     .iter()
-                    .find(|mistake| values_match(&graded.value, &mistake.value, None))
+                    .find(|mistake| {
+                        values_match(&graded.value, &mistake.value, reference.tolerance)
+                    })
                     .map(|mistake| mistake.bug.clone())
                     .unwrap_or_else(|| graded.note.clone());
                 mismatches.push(Mismatch::Different {
@@ -165,19 +167,27 @@ pub fn describe_mismatches(mismatches: &[Mismatch]) -> String {
                 } else {
                     format!(" ({explanation})")
                 };
-                let difference = match first_difference(got, expected) {
-                    Some((place, got_part, expected_part)) if !place.is_empty() => format!(
-                        "; first difference at {place}: got {}, expected {}",
-                        shown(got_part),
-                        shown(expected_part)
+                // A short value is shown whole; a long list or object by
+                // its first wrong element, which is what a student needs.
+                const SHOWN_WHOLE_AT_MOST: usize = 100;
+                let is_long = |value: &Value| value.to_string().len() > SHOWN_WHOLE_AT_MOST;
+                match first_difference(got, expected) {
+                    Some((place, got_part, expected_part))
+                        if !place.is_empty() && (is_long(got) || is_long(expected)) =>
+                    {
+                        format!(
+                            "{label}: at {place} got {}, expected {}{explanation} (the first \
+                             difference)",
+                            shown(got_part),
+                            shown(expected_part)
+                        )
+                    }
+                    _ => format!(
+                        "{label}: got {}, expected {}{explanation}",
+                        shown(got),
+                        shown(expected)
                     ),
-                    _ => String::new(),
-                };
-                format!(
-                    "{label}: got {}, expected {}{explanation}{difference}",
-                    shown(got),
-                    shown(expected)
-                )
+                }
             }
             Mismatch::Missing { label, expected } => format!(
                 "{label}: no value recorded, expected {} (the test took another path than with \
@@ -662,9 +672,9 @@ mod tests {
             &answers(&[("range", recorded(json!(wrong)))]),
             &answers(&[("range", recorded(json!(long)))]),
         ));
-        assert!(
-            long_message.ends_with("; first difference at [700]: got 7, expected 700"),
-            "{long_message}"
+        assert_eq!(
+            long_message,
+            "range: at [700] got 7, expected 700 (the first difference)"
         );
         assert!(
             message.ends_with("... and 3 more wrong values"),

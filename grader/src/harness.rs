@@ -11,7 +11,7 @@
 //! because graded code runs in this same process and could tamper with it.
 //!
 //! Values are checked outside: a test records what the graded code gave with
-//! [`answer`] (or [`answer_within`], [`answer_or_mistake`]) and asserts
+//! [`answer`] (or [`answer_within`], [`answer_with`]) and asserts
 //! nothing about it; the grader compares it with what the reference solution
 //! gave in the same test, run in another process (see [`crate::protocol`]).
 //! A test must therefore compute the same inputs in every run (fixed seeds)
@@ -28,7 +28,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use serde::Serialize;
+/// What [`answer`] records must implement; re-exported so that a suite's
+/// generic helpers need no serde dependency of their own.
+pub use serde::Serialize;
 
 use crate::protocol::{
     BENCH_MODE_ENV, CHANNEL_FLAG, LIST_EXPERIMENTS_FLAG, LIST_FLAG, LikelyMistake, Measurement,
@@ -127,29 +129,52 @@ pub fn answer_within<T: Serialize + ?Sized>(label: &str, got: &T, tolerance: f64
     record_answer(label, got, Some(tolerance), Vec::new(), String::new());
 }
 
-/// Like [`answer`], with explanations for a wrong value.
-///
-/// `likely_mistakes` lists, for known bugs, the value the bug would give
-/// *if `got` were right*, with the bug's description (`(got + 1, "1 counted
-/// as a prime")`). Only the reference's run is read for these, where `got`
-/// is right; a graded value equal to one of them is shown with the
-/// description. `note` is a hint computed from `got` alone (empty for none),
-/// shown when the graded value is wrong ("a whole number: integer
-/// division?").
-pub fn answer_or_mistake<T: Serialize>(
-    label: &str,
-    got: &T,
-    likely_mistakes: &[(T, &str)],
-    note: &str,
-) {
-    let mistakes = likely_mistakes
+/// How [`answer_with`] compares a value and explains a wrong one.
+#[derive(Debug, Clone)]
+pub struct AnswerOptions<'a, T> {
+    /// Numbers match when they differ by at most this much (see
+    /// [`answer_within`]). Computed in the reference's run, `1e-9 * got`
+    /// is a relative tolerance: there `got` is the expected value.
+    pub tolerance: Option<f64>,
+    /// For known bugs, the value the bug would give *if `got` were right*,
+    /// and the bug's description (`(got + 1, "1 counted as a prime")`).
+    /// Only the reference's run is read for these, where `got` is right; a
+    /// graded value equal to one of them (within the tolerance) is shown
+    /// with the description.
+    pub likely_mistakes: &'a [(T, &'a str)],
+    /// A hint computed from `got` alone, shown when the graded value is
+    /// wrong ("a whole number: integer division?"); empty for none.
+    pub note: &'a str,
+}
+
+impl<T> Default for AnswerOptions<'_, T> {
+    fn default() -> Self {
+        AnswerOptions {
+            tolerance: None,
+            likely_mistakes: &[],
+            note: "",
+        }
+    }
+}
+
+/// Like [`answer`], with a tolerance, likely mistakes or a note (see
+/// [`AnswerOptions`]).
+pub fn answer_with<T: Serialize>(label: &str, got: &T, options: AnswerOptions<'_, T>) {
+    let mistakes = options
+        .likely_mistakes
         .iter()
         .map(|(wrong, bug)| LikelyMistake {
             value: to_json(label, wrong),
             bug: (*bug).to_owned(),
         })
         .collect();
-    record_answer(label, got, None, mistakes, note.to_owned());
+    record_answer(
+        label,
+        got,
+        options.tolerance,
+        mistakes,
+        options.note.to_owned(),
+    );
 }
 
 fn to_json<T: Serialize + ?Sized>(label: &str, value: &T) -> serde_json::Value {

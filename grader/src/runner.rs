@@ -30,11 +30,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{self, AnswerKey, Answers, Expected};
 use crate::process::{self, ChildSpec, Exit, Observed};
-use crate::sandbox::Policy;
 use crate::protocol::{
     CHANNEL_FLAG, IMPLEMENTATION_ARGS_ENV, LAB_ENV, LIST_EXPERIMENTS_FLAG, LIST_FLAG,
     MAX_RECORD_BYTES, Measurement, RUN_FLAG, Record, RecordOutcome, TEST_ENV,
 };
+use crate::sandbox::Policy;
 use crate::{Error, ErrorKind};
 
 /// How much of a test's merged stdout and stderr is kept.
@@ -630,13 +630,7 @@ fn judge_answers(
             if mismatches.is_empty() {
                 (Outcome::Pass, String::new())
             } else {
-                (
-                    Outcome::Fail,
-                    format!(
-                        "wrong values (compared by the grader with the reference solution's):\n{}",
-                        answers::describe_mismatches(&mismatches)
-                    ),
-                )
+                (Outcome::Fail, answers::describe_mismatches(&mismatches))
             }
         }
         Expected::Unknown(reason) => (
