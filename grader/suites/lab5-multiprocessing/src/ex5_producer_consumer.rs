@@ -9,12 +9,17 @@
 //! consumer that never stops at the end of its input) are bounded here by
 //! a short limit, so they fail with their cause named instead of timing
 //! out; the grader kills whatever process they leave behind.
+//!
+//! Summaries and printed lines are recorded with `grader::harness::answer`
+//! and compared by the grader with the reference solution's.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use grader::harness::{call_graded_within_limit, worker_program};
+use grader::harness::{
+    AnswerOptions, answer, answer_with, call_graded_within_limit, worker_program,
+};
 use lab5_multiprocessing::{
     CONSUME_SUBCOMMAND, ConsumerSummary, ProcessError, consume, produce_to_child,
 };
@@ -26,19 +31,6 @@ use crate::support::{ChildGuard, ScriptFolder, variant_name};
 /// hung: correct runs of these tests take well under a second, also on a
 /// loaded machine.
 const HANG_LIMIT: Duration = Duration::from_secs(3);
-
-/// The suite's own summary of `items`: (count, sum, checksum).
-fn expected_summary(items: &[u64]) -> (u64, u64, u64) {
-    items
-        .iter()
-        .fold((0, 0, 0), |(count, sum, checksum), &item| {
-            (
-                count + 1,
-                sum.wrapping_add(item),
-                checksum.wrapping_mul(31).wrapping_add(item),
-            )
-        })
-}
 
 fn fields(summary: &ConsumerSummary) -> (u64, u64, u64) {
     (summary.count, summary.sum, summary.checksum)
@@ -74,15 +66,16 @@ pub fn produce_to_child_closes_the_pipe_and_returns_the_summary_of_every_item() 
     // 200,000 items are about 3 MB of text, far more than a pipe holds.
     for n_items in [0, 1, 200_000] {
         let items = scrambled_items(n_items);
-        let expected = expected_summary(&items);
         let (call, result) = produce(items, worker_program(), "worker");
         let summary = result.unwrap_or_else(|error| panic!("{call} failed: {error}"));
         assert_no_children_left(&format!("{call} returned"));
-        assert_eq!(
-            fields(&summary),
-            expected,
-            "{call} returned {summary}, but the items make (count, sum, checksum) = \
-             {expected:?}; every item must reach the consumer once, in order, one per line"
+        answer_with(
+            &format!("{call}: (count, sum, checksum)"),
+            &fields(&summary),
+            AnswerOptions {
+                note: "every item must reach the consumer once, in order, one per line",
+                ..AnswerOptions::default()
+            },
         );
     }
 }
@@ -109,12 +102,13 @@ pub fn consume_worker_prints_its_summary_and_exits_when_its_input_ends() {
         "the `consume` worker failed ({status}) on 1000 valid items; its standard error: \
          {stderr:?}"
     );
-    let (count, sum, checksum) = expected_summary(&items);
-    let expected_line = format!("count {count} sum {sum} checksum {checksum}\n");
-    assert_eq!(
-        printed, expected_line,
-        "the `consume` worker printed {printed:?} after 1000 items; it must print its summary \
-         line and nothing else"
+    answer_with(
+        "what the `consume` worker printed after 1000 items",
+        &printed,
+        AnswerOptions {
+            note: "it must print its summary line and nothing else",
+            ..AnswerOptions::default()
+        },
     );
 }
 
@@ -137,17 +131,17 @@ pub fn consume_counts_each_line_and_stops_at_the_end_of_its_input() {
             },
         );
         let summary = result.unwrap_or_else(|error| panic!("{call} failed: {error}"));
-        let expected = expected_summary(&items);
-        assert_eq!(
-            fields(&summary),
-            expected,
-            "{call} returned {summary}; expected (count, sum, checksum) = {expected:?}"
+        answer(
+            &format!("{call}: (count, sum, checksum) of {items:?}"),
+            &fields(&summary),
         );
-        let (count, sum, checksum) = expected;
-        assert_eq!(
-            String::from_utf8_lossy(&output),
-            format!("count {count} sum {sum} checksum {checksum}\n"),
-            "{call} wrote the wrong text: the summary line and a newline, nothing else"
+        answer_with(
+            &format!("what {call} wrote"),
+            &String::from_utf8_lossy(&output).into_owned(),
+            AnswerOptions {
+                note: "the summary line and a newline, nothing else",
+                ..AnswerOptions::default()
+            },
         );
     }
     for bad_input in ["1\ntwo\n3\n", "-5\n"] {
