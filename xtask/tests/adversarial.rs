@@ -580,18 +580,22 @@ fn check(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
             String::from_utf8_lossy(&run.output.stderr)
         ));
     }
-    let Some(results) = &run.results else {
+    // The grader's own view: the document it printed (`--format json`),
+    // from its memory. The file on disk must say the same.
+    let printed: Option<Value> = serde_json::from_slice(&run.output.stdout).ok();
+    if run.results.is_none() || run.results != printed {
         problems.push(format!(
-            "results.json is not a JSON document after the grade: {:.300}",
+            "results.json on disk is not the document the grader printed (forged, torn or \
+             missing): {:.300}",
             run.results_text
         ));
+    }
+    let Some(results) = printed.as_ref().or(run.results.as_ref()) else {
+        problems.push("the grader printed no results document and wrote none".to_owned());
         return problems;
     };
-    if run.results_text.contains(FORGED_MARKER) || results["complete"] != true {
-        problems.push(format!(
-            "results.json was forged or left incomplete: {:.300}",
-            run.results_text
-        ));
+    if results["complete"] != true {
+        problems.push("the results say the grade is not complete".to_owned());
     }
     if results["build"]["ok"] != true {
         problems.push(format!(
@@ -662,6 +666,17 @@ fn check(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
             if left > 0 {
                 notes.push(format!("NO: {left} left running"));
             }
+        }
+        let output = results["tests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|entry| entry["name"] == behaviour.test)
+            .and_then(|entry| entry["output"].as_str())
+            .unwrap_or_default();
+        if behaviour.test == "connect_to_the_listener" && output.contains(LISTENER_PORT_ENV) {
+            // The grader cleared the environment: the check proves less.
+            notes.push("not attempted: the port did not reach the test process".to_owned());
         }
         match behaviour.test {
             "read_hidden_files" if !run.canaries_seen.is_empty() => {

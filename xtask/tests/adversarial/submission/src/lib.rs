@@ -110,6 +110,7 @@ pub fn abort(_seed: u64) -> u64 {
 }
 
 pub fn stack_overflow(seed: u64) -> u64 {
+    #[allow(unconditional_recursion)]
     fn recurse(depth: u64) -> u64 {
         let frame = std::hint::black_box([depth; 64]);
         recurse(depth + 1) + frame[(depth % 64) as usize]
@@ -227,16 +228,17 @@ pub fn double_forked_daemon(seed: u64) -> u64 {
     seed * 3 + 1
 }
 
-/// Runs `body` in a grandchild in its own session, named `name`; waits
-/// for the intermediate child as a daemonizing program does.
-fn daemonize(name: &CStr, body: impl FnOnce() -> std::convert::Infallible) {
+/// Runs `body` in a grandchild in its own session, named `name`, which
+/// then ends; waits for the intermediate child as a daemonizing program
+/// does.
+fn daemonize(name: &CStr, body: impl FnOnce()) {
     let first = fork();
     if first == 0 {
         setsid();
         if fork() == 0 {
             // SAFETY: PR_SET_NAME reads a NUL-terminated string.
             unsafe { prctl(PR_SET_NAME, name.as_ptr()) };
-            match body() {}
+            body();
         }
         _exit(0);
     }
@@ -306,7 +308,6 @@ pub fn write_the_results_file(seed: u64) -> u64 {
             overwrite(&results_file_candidates());
             std::thread::sleep(Duration::from_millis(100));
         }
-        _exit(0)
     });
     wrong(seed)
 }
