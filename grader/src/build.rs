@@ -318,6 +318,7 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
     // (see `submission`): handed in alone, a student's crate inherits from
     // a workspace that is not there.
     let staged;
+    let mut dropped_dependencies = Vec::new();
     let implementation = if matches!(request.key_source, Implementation::Submission(_)) {
         // Outside the generated package's folder: cargo names a path
         // dependency inside a workspace by its path relative to that
@@ -327,16 +328,20 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
         let staged_dir = grader_target_dir(course_root)
             .join("staged")
             .join(&package_name);
-        if let Err(err) =
-            crate::submission::stage(course_root, &request.implementation.path, &staged_dir)
-        {
-            if !matches!(err.kind(), ErrorKind::InvalidSubmission { .. }) {
-                return Err(err);
+        match crate::submission::stage(
+            course_root,
+            &lab.student_dir(course_root),
+            &request.implementation.path,
+            &staged_dir,
+        ) {
+            Ok(report) => dropped_dependencies = report.dropped_dependencies,
+            Err(err) if matches!(err.kind(), ErrorKind::InvalidSubmission { .. }) => {
+                return Ok(BuildOutcome::Failed {
+                    compiler_output: err.to_string(),
+                    duration: Duration::ZERO,
+                });
             }
-            return Ok(BuildOutcome::Failed {
-                compiler_output: err.to_string(),
-                duration: Duration::ZERO,
-            });
+            Err(err) => return Err(err),
         }
         staged = ImplementationInfo {
             path: staged_dir,
@@ -346,24 +351,47 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
     } else {
         request.implementation
     };
-    let manifest = generated_manifest(
-        course_root,
-        lab,
-        implementation,
-        &package_name,
-        optimize_suite_code,
-        matches!(request.key_source, Implementation::Submission(_)),
-        worker_source.as_deref(),
-    )?;
-    write_if_changed(&generated_dir.join("Cargo.toml"), &manifest)?;
+    let manifest_with = |suite_main: &Path| {
+        generated_manifest(
+            course_root,
+            lab,
+            implementation,
+            &package_name,
+            optimize_suite_code,
+            matches!(request.key_source, Implementation::Submission(_)),
+            BinSources {
+                suite_main,
+                worker: worker_source.as_deref(),
+            },
+        )
+    };
+    let suite_main = lab.suite_dir(course_root).join("src").join("main.rs");
     // Start from the workspace's lock file, so the hidden suite uses exactly
     // the dependency versions the course was tested with, and so the shared
     // target folder already holds them compiled.
+    std::fs::create_dir_all(&generated_dir)
+        .map_err(|source| io_error("create", &generated_dir, source))?;
     let workspace_lock = course_root.join("Cargo.lock");
     if workspace_lock.exists() && !generated_dir.join("Cargo.lock").exists() {
         std::fs::copy(&workspace_lock, generated_dir.join("Cargo.lock"))
             .map_err(|source| io_error("copy the lock file to", &generated_dir, source))?;
     }
+    if let Implementation::Submission(_) = request.key_source {
+        return build_submission(&SubmissionBuild {
+            request,
+            generated_dir: &generated_dir,
+            staged_dir: &implementation.path,
+            package_name: &package_name,
+            manifest_with: &manifest_with,
+            suite_main: &suite_main,
+            worker_source: worker_source.as_deref(),
+            dropped_dependencies: &dropped_dependencies,
+        });
+    }
+    write_if_changed(
+        &generated_dir.join("Cargo.toml"),
+        &manifest_with(&suite_main)?,
+    )?;
 
     let target_dir = grader_target_dir(course_root).join("target");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -394,15 +422,7 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
             eprintln!("{line}");
         }
         // Progress lines say nothing about why a build failed.
-        let trimmed = line.trim_start();
-        if !(trimmed.starts_with("Compiling ")
-            || trimmed.starts_with("Updating ")
-            || trimmed.starts_with("Locking ")
-            || trimmed.starts_with("Adding ")
-            || trimmed.starts_with("Downloaded ")
-            || trimmed.starts_with("Downloading ")
-            || trimmed.starts_with("Blocking waiting"))
-        {
+        if !is_progress_line(&line) {
             compiler_output.push_str(&line);
             compiler_output.push('\n');
         }
@@ -417,17 +437,320 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
             duration,
         });
     }
-    let binary = target_dir.join("release").join(&package_name);
-    let worker = worker_source.map(|_| {
+    Ok(built(
+        &target_dir,
+        &package_name,
+        worker_source.is_some(),
+        duration,
+    ))
+}
+
+fn built(
+    target_dir: &Path,
+    package_name: &str,
+    has_worker: bool,
+    duration: Duration,
+) -> BuildOutcome {
+    let binary = target_dir.join("release").join(package_name);
+    let worker = has_worker.then(|| {
         target_dir
             .join("release")
-            .join(worker_bin_name(&package_name))
+            .join(worker_bin_name(package_name))
     });
-    Ok(BuildOutcome::Built(BuiltSuite {
+    BuildOutcome::Built(BuiltSuite {
         binary,
         worker,
         duration,
-    }))
+    })
+}
+
+/// How long a submission's build may take before it is stopped (a build
+/// script or macro that never ends).
+pub const SUBMISSION_BUILD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// Where submissions are compiled: a target folder of their own, apart from
+/// the one holding the reference solution and the suites built against it,
+/// which a submission's build scripts must not read.
+pub fn submissions_target_dir(course_root: &Path) -> PathBuf {
+    grader_target_dir(course_root).join("submissions-target")
+}
+
+/// What [`build_submission`] needs from [`build_suite`].
+struct SubmissionBuild<'a> {
+    request: &'a BuildRequest<'a>,
+    generated_dir: &'a Path,
+    staged_dir: &'a Path,
+    package_name: &'a str,
+    manifest_with: &'a dyn Fn(&Path) -> Result<String, Error>,
+    suite_main: &'a Path,
+    worker_source: Option<&'a Path>,
+    dropped_dependencies: &'a [String],
+}
+
+/// Builds a submission in the sandbox, in two steps, so that none of its
+/// code runs beside a hidden file:
+///
+/// 1. the generated package with a placeholder `main` instead of the hidden
+///    suite: this compiles the submission (running its build script, if
+///    any) while no hidden file is in the build or readable;
+/// 2. the same package with the suite's `main`, readable now. Cargo finds
+///    the submission compiled; should it compile it again (run its build
+///    script beside the suite), the build is refused, its output unread.
+///
+/// Both steps run sandboxed ([`crate::sandbox`]): no network, `--offline`,
+/// reading only the toolchain, the course's public crates and the staged
+/// copy, writing only the submissions' target folder.
+fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> {
+    let request = build.request;
+    let course_root = &request.course.root;
+    let target_dir = submissions_target_dir(course_root);
+    std::fs::create_dir_all(&target_dir)
+        .map_err(|source| io_error("create the build folder", &target_dir, source))?;
+    let started = Instant::now();
+
+    let placeholder = build.generated_dir.join("placeholder.rs");
+    write_if_changed(
+        &placeholder,
+        "// Stands in for the hidden suite while the submission compiles alone.\nfn main() {}\n",
+    )?;
+    write_if_changed(
+        &build.generated_dir.join("Cargo.toml"),
+        &(build.manifest_with)(&placeholder)?,
+    )?;
+    let mut readable = build_readable_paths(course_root, build.staged_dir);
+    let writable = vec![target_dir.clone(), build.generated_dir.to_path_buf()];
+    let alone = run_cargo_sandboxed(build, &target_dir, readable.clone(), writable.clone())?;
+    if let Some(failure) = alone.failure(build.dropped_dependencies) {
+        return Ok(BuildOutcome::Failed {
+            compiler_output: failure,
+            duration: started.elapsed(),
+        });
+    }
+
+    write_if_changed(
+        &build.generated_dir.join("Cargo.toml"),
+        &(build.manifest_with)(build.suite_main)?,
+    )?;
+    readable.push(request.lab.suite_dir(course_root));
+    let with_suite = run_cargo_sandboxed(build, &target_dir, readable, writable)?;
+    if with_suite.recompiled_submission {
+        return Ok(BuildOutcome::Failed {
+            compiler_output: "the grader refused this build: cargo compiled the submission a \
+                              second time next to the hidden suite, where its build script \
+                              could read the suite. This is a fault of the grader, not of the \
+                              submission; please report it."
+                .to_owned(),
+            duration: started.elapsed(),
+        });
+    }
+    if let Some(failure) = with_suite.failure(build.dropped_dependencies) {
+        return Ok(BuildOutcome::Failed {
+            compiler_output: failure,
+            duration: started.elapsed(),
+        });
+    }
+    Ok(built(
+        &target_dir,
+        build.package_name,
+        build.worker_source.is_some(),
+        started.elapsed(),
+    ))
+}
+
+/// What a submission's build may read besides the system: the toolchain,
+/// the course's public crates (its workspace manifest and lock file,
+/// `labs/`, and the grader's crates other than the hidden suites and the
+/// fixtures), and the staged submission. Not the solutions, not the
+/// suites, not results, not version control, not other submissions.
+fn build_readable_paths(course_root: &Path, staged_dir: &Path) -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let from_env_or_home = |variable: &str, folder: &str| {
+        std::env::var_os(variable)
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|home| home.join(folder)))
+    };
+    let mut paths: Vec<PathBuf> = [
+        from_env_or_home("CARGO_HOME", ".cargo"),
+        from_env_or_home("RUSTUP_HOME", ".rustup"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    paths.push(course_root.join("Cargo.toml"));
+    paths.push(course_root.join("Cargo.lock"));
+    paths.push(course_root.join("labs"));
+    if let Ok(entries) = std::fs::read_dir(course_root.join("grader")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name != "suites" && name != "fixtures" {
+                paths.push(entry.path());
+            }
+        }
+    }
+    paths.push(staged_dir.to_path_buf());
+    paths
+}
+
+/// What one sandboxed cargo run said.
+struct CargoRun {
+    success: bool,
+    /// Everything but cargo's JSON messages: progress and diagnostics.
+    text: String,
+    /// Cargo compiled the staged submission (or ran its build script).
+    recompiled_submission: bool,
+    timed_out: bool,
+}
+
+impl CargoRun {
+    /// The message of a failed build, or `None` when it succeeded.
+    fn failure(&self, dropped_dependencies: &[String]) -> Option<String> {
+        if self.success {
+            return None;
+        }
+        let mut message = if self.timed_out {
+            format!(
+                "the build was stopped after {} minutes: a build script or macro that never \
+                 ends?\n",
+                SUBMISSION_BUILD_TIMEOUT.as_secs() / 60
+            )
+        } else {
+            String::new()
+        };
+        message.push_str(&compiler_messages(&self.text));
+        if !dropped_dependencies.is_empty() {
+            message.push_str(&format!(
+                "\nnote: submissions are built with the dependencies the lab allows; this \
+                 submission's Cargo.toml also names {}, which were left out.\n",
+                dropped_dependencies.join(", ")
+            ));
+        }
+        Some(message)
+    }
+}
+
+fn run_cargo_sandboxed(
+    build: &SubmissionBuild<'_>,
+    target_dir: &Path,
+    read: Vec<PathBuf>,
+    write: Vec<PathBuf>,
+) -> Result<CargoRun, Error> {
+    let request = build.request;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo_path = PathBuf::from(&cargo);
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "build".into(),
+        "--release".into(),
+        "--offline".into(),
+        "--color=never".into(),
+        "--message-format=json-render-diagnostics".into(),
+    ];
+    if request.variant == SuiteVariant::Exploring {
+        args.push("--features".into());
+        args.push(EXPLORE_FEATURE.into());
+    }
+    args.push("--manifest-path".into());
+    args.push(build.generated_dir.join("Cargo.toml").into());
+    args.push("--target-dir".into());
+    args.push(target_dir.into());
+    let mut read = read;
+    if cargo_path.is_absolute() {
+        read.push(cargo_path.clone());
+    }
+    let policy = crate::sandbox::Policy {
+        limits: crate::sandbox::Limits::for_build(SUBMISSION_BUILD_TIMEOUT),
+        read,
+        write,
+        run_as_nobody: false,
+    };
+    let observed = crate::process::supervise(&crate::process::ChildSpec {
+        program: &cargo_path,
+        args,
+        env: Vec::new(),
+        timeout: SUBMISSION_BUILD_TIMEOUT,
+        secret: None,
+        output_cap: 8 * 1024 * 1024,
+        report_cap: 0,
+        policy,
+    })
+    .map_err(|source| {
+        io_error(
+            "run cargo (sandboxed) to build",
+            build.generated_dir,
+            source,
+        )
+    })?;
+    let output = String::from_utf8_lossy(&observed.output);
+    let staged = build.staged_dir.to_string_lossy();
+    let mut text = String::new();
+    let mut recompiled_submission = false;
+    for line in output.lines() {
+        match line
+            .starts_with('{')
+            .then(|| serde_json::from_str::<serde_json::Value>(line).ok())
+            .flatten()
+        {
+            Some(message) => {
+                let about_submission = message["package_id"]
+                    .as_str()
+                    .is_some_and(|id| id.contains(staged.as_ref()));
+                // A build script runs only for a library compiled anew, so
+                // a fresh library means nothing of the submission ran.
+                if about_submission
+                    && message["reason"] == "compiler-artifact"
+                    && message["fresh"] == false
+                {
+                    recompiled_submission = true;
+                }
+            }
+            None => {
+                if request.echo_progress {
+                    eprintln!("{line}");
+                }
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    Ok(CargoRun {
+        success: observed.exit == crate::process::Exit::Code(0),
+        text,
+        recompiled_submission,
+        timed_out: observed.exit == crate::process::Exit::TimedOut,
+    })
+}
+
+/// Cargo's output without its progress lines, which say nothing about why
+/// a build failed.
+fn compiler_messages(output: &str) -> String {
+    output
+        .lines()
+        .filter(|line| !is_progress_line(line))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+fn is_progress_line(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    [
+        "Compiling ",
+        "Updating ",
+        "Locking ",
+        "Adding ",
+        "Downloaded ",
+        "Downloading ",
+        "Blocking waiting",
+    ]
+    .iter()
+    .any(|progress| trimmed.starts_with(progress))
+}
+
+/// The sources of the generated package's binaries.
+#[derive(Debug, Clone, Copy)]
+struct BinSources<'a> {
+    /// The hidden suite's `main.rs`, or the placeholder standing in for it.
+    suite_main: &'a Path,
+    /// The lab's worker program, for labs whose code starts processes.
+    worker: Option<&'a Path>,
 }
 
 fn worker_bin_name(package_name: &str) -> String {
@@ -473,8 +796,12 @@ fn generated_manifest(
     package_name: &str,
     optimize_suite_code: bool,
     graded_once: bool,
-    worker_source: Option<&Path>,
+    sources: BinSources<'_>,
 ) -> Result<String, Error> {
+    let BinSources {
+        suite_main,
+        worker: worker_source,
+    } = sources;
     let suite_dir = lab.suite_dir(course_root);
     let suite_manifest_path = suite_dir.join("Cargo.toml");
     let suite_manifest = read_manifest(&suite_manifest_path)?;
@@ -528,10 +855,7 @@ fn generated_manifest(
     package.insert("publish".into(), false.into());
     let mut bin = Table::new();
     bin.insert("name".into(), package_name.into());
-    bin.insert(
-        "path".into(),
-        path_value(&suite_dir.join("src").join("main.rs")),
-    );
+    bin.insert("path".into(), path_value(suite_main));
     // The suite is built optimized (schedule exploration and timing lessons
     // need it) but keeps the checks a student's bug should trip.
     let mut release = Table::new();

@@ -37,6 +37,8 @@ pub enum ErrorKind {
     Suite { path: PathBuf, message: String },
     #[error("could not run the public tests {}: {message}", path.display())]
     PublicTests { path: PathBuf, message: String },
+    #[error("{message}")]
+    Sandbox { message: String },
 }
 
 impl Error {

@@ -109,6 +109,10 @@ pub struct Environment {
     /// The processor's model name (`/proc/cpuinfo`), or `unknown`.
     #[serde(default)]
     pub cpu_model: String,
+    /// Which sandbox layers confined the tests of this run, and why any
+    /// other was missing.
+    #[serde(default)]
+    pub sandbox: crate::sandbox::SandboxReport,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -222,6 +226,7 @@ impl Environment {
             grader_version: env!("CARGO_PKG_VERSION").to_owned(),
             jobs,
             cpu_model: cpu_model(),
+            sandbox: crate::sandbox::host().report(),
         }
     }
 }

@@ -16,6 +16,14 @@
 //! may hold (`[workspace]`, `[patch]`, `[profile]`, `[replace]`) are
 //! dropped, so the grader's profile decides how the code is compiled.
 //!
+//! The dependencies are the grader's, not the submission's: every
+//! dependency table (and `[features]`) is replaced by those of the course's
+//! own crate for the lab, so a submission builds with exactly the crates
+//! the lab allows, all already fetched (`--offline`), and no build
+//! dependency the course did not choose. What the submission asked for
+//! beyond that is reported ([`Staged::dropped_dependencies`]), for the
+//! message of a build that then fails.
+//!
 //! This module copies and rewrites files; it builds nothing.
 
 use std::path::{Path, PathBuf};
@@ -32,11 +40,25 @@ const NOT_COPIED: [&str; 3] = ["target", "Cargo.lock", "node_modules"];
 /// At most this many bytes are copied from one submission.
 const MAX_COPIED_BYTES: u64 = 64 * 1024 * 1024;
 
+/// What staging found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Staged {
+    /// Dependencies the submission's manifest named that the lab does not
+    /// allow, left out of the staged manifest.
+    pub dropped_dependencies: Vec<String>,
+}
+
 /// Copies `submission` into `staged_dir` (files that did not change keep
 /// their modification time, so cargo does not rebuild them) and writes its
-/// standalone manifest there. A manifest that cannot be made standalone is
-/// the submission's fault: the error says what to fix.
-pub(crate) fn stage(course_root: &Path, submission: &Path, staged_dir: &Path) -> Result<(), Error> {
+/// standalone manifest there, with the dependencies of the course's own
+/// crate for the lab (`lab_crate_dir`). A manifest that cannot be made
+/// standalone is the submission's fault: the error says what to fix.
+pub(crate) fn stage(
+    course_root: &Path,
+    lab_crate_dir: &Path,
+    submission: &Path,
+    staged_dir: &Path,
+) -> Result<Staged, Error> {
     let mut copied_bytes = 0;
     let mut kept = Vec::new();
     copy_tree(
@@ -47,8 +69,33 @@ pub(crate) fn stage(course_root: &Path, submission: &Path, staged_dir: &Path) ->
         &mut kept,
     )?;
     remove_stale(staged_dir, Path::new(""), &kept)?;
-    let manifest = standalone_manifest(course_root, submission)?;
-    write_if_changed(&staged_dir.join("Cargo.toml"), &manifest)
+    let (manifest, staged) = standalone_manifest(course_root, lab_crate_dir, submission)?;
+    write_if_changed(&staged_dir.join("Cargo.toml"), &manifest)?;
+    Ok(staged)
+}
+
+/// The tables that say what a crate depends on.
+const DEPENDENCY_TABLES: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+
+/// The names of every dependency a manifest declares, in any table.
+fn dependency_names(manifest: &Table) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut collect = |table: &Table| {
+        for kind in DEPENDENCY_TABLES {
+            if let Some(Value::Table(dependencies)) = table.get(kind) {
+                names.extend(dependencies.keys().cloned());
+            }
+        }
+    };
+    collect(manifest);
+    if let Some(Value::Table(targets)) = manifest.get("target") {
+        for target in targets.values().filter_map(Value::as_table) {
+            collect(target);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn invalid(submission: &Path, message: String) -> Error {
@@ -152,11 +199,31 @@ fn remove_stale(staged_root: &Path, relative: &Path, kept: &[PathBuf]) -> Result
     Ok(())
 }
 
-/// The submission's manifest with nothing inherited and no relative path.
-fn standalone_manifest(course_root: &Path, submission: &Path) -> Result<String, Error> {
+/// The submission's manifest with nothing inherited, no relative path, and
+/// the lab's own dependencies.
+fn standalone_manifest(
+    course_root: &Path,
+    lab_crate_dir: &Path,
+    submission: &Path,
+) -> Result<(String, Staged), Error> {
     let manifest_path = submission.join("Cargo.toml");
     let mut manifest = read_manifest(&manifest_path)
         .map_err(|err| invalid(submission, format!("its Cargo.toml cannot be read: {err}")))?;
+    let allowed = read_manifest(&lab_crate_dir.join("Cargo.toml"))?;
+    let allowed_names = dependency_names(&allowed);
+    let dropped_dependencies: Vec<String> = dependency_names(&manifest)
+        .into_iter()
+        .filter(|name| !allowed_names.contains(name))
+        .collect();
+    for kind in DEPENDENCY_TABLES.iter().chain(&["target", "features"]) {
+        manifest.remove(*kind);
+        // Development dependencies build nothing the grader runs.
+        if *kind != "dev-dependencies"
+            && let Some(value) = allowed.get(*kind)
+        {
+            manifest.insert((*kind).to_owned(), value.clone());
+        }
+    }
     let workspace_manifest = read_manifest(&course_root.join("Cargo.toml"))?;
     let workspace = workspace_manifest
         .get("workspace")
@@ -195,12 +262,14 @@ fn standalone_manifest(course_root: &Path, submission: &Path) -> Result<String, 
     if manifest.get("lints").is_some_and(is_inherited) {
         manifest.insert("lints".into(), Value::Table(workspace_lints));
     }
+    // The dependencies now are the lab crate's: relative paths are relative
+    // to it.
     let resolve_table = |dependencies: &mut Table| -> Result<(), Error> {
         for (name, spec) in dependencies.iter_mut() {
             let resolved = resolve_dependency(
                 name,
                 spec.clone(),
-                submission,
+                lab_crate_dir,
                 course_root,
                 &workspace_dependencies,
             )
@@ -226,10 +295,16 @@ fn standalone_manifest(course_root: &Path, submission: &Path) -> Result<String, 
             }
         }
     }
-    Ok(format!(
-        "# Written by the grader from {}: nothing inherited, no relative path.\n{}",
-        manifest_path.display(),
-        toml::to_string(&manifest).expect("a TOML table always serializes")
+    Ok((
+        format!(
+            "# Written by the grader from {}: nothing inherited, no relative path, \
+             the lab's own dependencies.\n{}",
+            manifest_path.display(),
+            toml::to_string(&manifest).expect("a TOML table always serializes")
+        ),
+        Staged {
+            dropped_dependencies,
+        },
     ))
 }
 
@@ -297,6 +372,27 @@ dbg_macro = "warn"
             &root.join("labs/labsync/Cargo.toml"),
             "[package]\nname = \"labsync\"\nversion = \"0.1.0\"\n",
         );
+        // The course's own crate for the lab: what a submission may use.
+        write(
+            &root.join("labs/lab2-locks/Cargo.toml"),
+            r#"
+[package]
+name = "lab2-locks"
+version = "0.1.0"
+edition.workspace = true
+
+[dependencies]
+labsync = { path = "../labsync" }
+serde.workspace = true
+
+[dev-dependencies]
+labkit.workspace = true
+"#,
+        );
+    }
+
+    fn lab_crate(root: &Path) -> PathBuf {
+        root.join("labs/lab2-locks")
     }
 
     #[test]
@@ -317,6 +413,10 @@ license.workspace = true
 [dependencies]
 labsync = { path = "../labsync" }
 serde = { workspace = true, features = ["rc"] }
+reqwest = "0.12"
+
+[build-dependencies]
+cc = "1"
 
 [dev-dependencies]
 labkit.workspace = true
@@ -334,7 +434,9 @@ opt-level = 0
         write(&submission.join("target/debug/junk"), "x");
         write(&submission.join(".git/HEAD"), "x");
         let staged = dir.path().join("staged");
-        stage(&course_root, &submission, &staged).unwrap();
+        let staged_report =
+            stage(&course_root, &lab_crate(&course_root), &submission, &staged).unwrap();
+        assert_eq!(staged_report.dropped_dependencies, ["cc", "reqwest"]);
 
         assert_eq!(
             std::fs::read_to_string(staged.join("src/lib.rs")).unwrap(),
@@ -356,17 +458,18 @@ opt-level = 0
             manifest["dependencies"]["serde"]["version"].as_str(),
             Some("1")
         );
+        // The lab's dependencies, not the submission's: serde as the course
+        // has it, nothing the lab does not allow, no build dependency.
         let features: Vec<&str> = manifest["dependencies"]["serde"]["features"]
             .as_array()
             .unwrap()
             .iter()
             .map(|feature| feature.as_str().unwrap())
             .collect();
-        assert_eq!(features, ["derive", "rc"]);
-        assert_eq!(
-            manifest["dev-dependencies"]["labkit"]["path"].as_str(),
-            Some(course_root.join("labs/labkit").to_str().unwrap())
-        );
+        assert_eq!(features, ["derive"]);
+        assert!(manifest["dependencies"].get("reqwest").is_none());
+        assert!(manifest.get("build-dependencies").is_none());
+        assert!(manifest.get("dev-dependencies").is_none());
         assert_eq!(
             manifest["lints"]["clippy"]["dbg_macro"].as_str(),
             Some("warn")
@@ -376,10 +479,10 @@ opt-level = 0
 
         // A file deleted from the submission disappears from the copy.
         write(&submission.join("src/extra.rs"), "// gone soon\n");
-        stage(&course_root, &submission, &staged).unwrap();
+        stage(&course_root, &lab_crate(&course_root), &submission, &staged).unwrap();
         assert!(staged.join("src/extra.rs").is_file());
         std::fs::remove_file(submission.join("src/extra.rs")).unwrap();
-        stage(&course_root, &submission, &staged).unwrap();
+        stage(&course_root, &lab_crate(&course_root), &submission, &staged).unwrap();
         assert!(!staged.join("src/extra.rs").exists());
         assert!(staged.join("src/lib.rs").is_file());
     }
@@ -394,7 +497,13 @@ opt-level = 0
             &submission.join("Cargo.toml"),
             "[package]\nname = \"x\"\nversion = \"0.1.0\"\nrepository.workspace = true\n",
         );
-        let err = stage(&course_root, &submission, &dir.path().join("staged")).unwrap_err();
+        let err = stage(
+            &course_root,
+            &lab_crate(&course_root),
+            &submission,
+            &dir.path().join("staged"),
+        )
+        .unwrap_err();
         assert!(
             err.to_string().contains("inherits `package.repository`"),
             "{err}"

@@ -91,6 +91,7 @@ fn lab_results(tests: Vec<TestResult>) -> LabResults {
             grader_version: "0.1.0".to_owned(),
             jobs: 2,
             cpu_model: "Test CPU".to_owned(),
+            sandbox: Default::default(),
         },
         graded_tests: GradedTests::Hidden,
         started_at: "2026-11-22T10:00:00Z".to_owned(),

@@ -99,6 +99,23 @@ pub struct Host {
     unknown_switches: Vec<String>,
 }
 
+/// Refuses a `GRADER_SANDBOX_DISABLE` that names no layer: a typo must not
+/// leave a layer on while the person believes it off (or the reverse).
+pub fn check_switches() -> Result<(), crate::Error> {
+    let unknown = host().unknown_switches();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<&str> = Switch::ALL.iter().map(|switch| switch.name()).collect();
+    Err(crate::Error::new(crate::error::ErrorKind::Sandbox {
+        message: format!(
+            "{DISABLE_ENV} names no sandbox layer: {}; the layers that can be switched off are: {}",
+            unknown.join(", "),
+            known.join(", ")
+        ),
+    }))
+}
+
 /// The machine's layers (probed on first use).
 pub fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
@@ -313,6 +330,10 @@ pub struct Policy {
     pub read: Vec<PathBuf>,
     /// Folders the child may write.
     pub write: Vec<PathBuf>,
+    /// Run as `nobody` when the grader is root. Tests do; builds do not,
+    /// since the toolchain usually lives in root's own home, which
+    /// `nobody` cannot enter (Landlock and the namespaces confine them).
+    pub run_as_nobody: bool,
 }
 
 impl Policy {
@@ -323,6 +344,7 @@ impl Policy {
             limits: Limits::for_test(timeout),
             read: programs,
             write: Vec::new(),
+            run_as_nobody: true,
         }
     }
 
@@ -380,7 +402,7 @@ impl Prepared {
         // SAFETY: plain getters.
         let (uid, gid, grader_pid) = unsafe { (libc::getuid(), libc::getgid(), libc::getpid()) };
         let namespaces = host.namespaces.is_ok();
-        let drop_user = host.drop_user.is_ok().then_some(NOBODY);
+        let drop_user = (host.drop_user.is_ok() && policy.run_as_nobody).then_some(NOBODY);
         let (inner_uid, inner_gid) = drop_user.unwrap_or((uid, gid));
         let mut rlimits = Vec::new();
         if host.rlimits.is_ok() {
