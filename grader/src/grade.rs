@@ -117,6 +117,7 @@ pub fn grade(
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<LabResults, Error> {
     let lab = request.lab;
+    crate::sandbox::check_switches()?;
     crate::public::require_implementation_present(request)?;
     if request.graded_tests == GradedTests::Public
         || !crate::public::holds_hidden_suites(request.course)
