@@ -449,7 +449,10 @@ pub fn judge_libtest(test: &PlannedTest, observed: Observed) -> TestRun {
                 test.timeout.as_secs_f64()
             ),
         ),
-        Exit::Signal(signal) => (Outcome::Crash, crash_message(signal, &output)),
+        Exit::Signal(signal) => (
+            Outcome::Crash,
+            crash_message(signal, &output, observed.memory_limit_hit),
+        ),
         Exit::Code(0) => (Outcome::Pass, String::new()),
         Exit::Code(LIBTEST_FAILED_STATUS) => (
             Outcome::Fail,
@@ -558,7 +561,10 @@ fn judge(
                 test.timeout.as_secs_f64()
             ),
         ),
-        (Exit::Signal(signal), _) => (Outcome::Crash, crash_message(signal, &output)),
+        (Exit::Signal(signal), _) => (
+            Outcome::Crash,
+            crash_message(signal, &output, observed.memory_limit_hit),
+        ),
         (_, Err(problem)) if !observed.report.is_empty() => (
             Outcome::Fail,
             format!(
@@ -705,9 +711,14 @@ fn no_record_message(code: i32) -> String {
     }
 }
 
-fn crash_message(signal: i32, output: &str) -> String {
+fn crash_message(signal: i32, output: &str, memory_limit_hit: bool) -> String {
     let name = process::signal_name(signal);
-    if output.contains("has overflowed its stack") {
+    if memory_limit_hit && signal == libc::SIGKILL {
+        format!(
+            "killed with {name}: it used more memory than a test may ({} GiB)",
+            crate::sandbox::Limits::for_test(std::time::Duration::ZERO).memory >> 30
+        )
+    } else if output.contains("has overflowed its stack") {
         format!("crashed with {name}: stack overflow (unbounded recursion?)")
     } else if signal == libc::SIGABRT {
         format!(

@@ -300,7 +300,7 @@ impl Limits {
         let cores = std::thread::available_parallelism().map_or(1, |count| count.get()) as u64;
         Limits {
             cpu_seconds: (timeout.as_secs() + 1) * cores + 1,
-            address_space: 16 << 30,
+            address_space: 8 << 30,
             file_size: 64 << 20,
             open_files: 1024,
             processes: 512,
