@@ -3,6 +3,10 @@
 //!
 //! Run: `cargo run --release -p grader --example isolation_overhead [RUNS]`
 //!
+//! Every sandbox layer this machine has is on (the first line printed names
+//! them); `GRADER_SANDBOX_DISABLE=cgroup,landlock ...` measures without
+//! some, to see what each costs.
+//!
 //! Like the runner's own tests, this binary is also the suite it measures:
 //! started with `--run`, it is a one-test hidden suite.
 
@@ -37,6 +41,11 @@ fn main() -> ExitCode {
         alone: false,
         env: Vec::new(),
     };
+    let layers = grader::sandbox::host().report();
+    println!("sandbox layers: {}", layers.active.join(", "));
+    for missing in &layers.missing {
+        println!("  missing {}: {}", missing.layer, missing.reason);
+    }
     // Warm the page cache and the dynamic loader once.
     let _ = runner.run_one(&test);
     let mut spans = Vec::with_capacity(n_runs);

@@ -209,14 +209,21 @@ impl Host {
             }),
         };
         note("rlimits", self.rlimits.clone());
-        for layer in [
-            "user-namespace",
-            "network-namespace",
-            "pid-namespace",
-            "process-limit",
-        ] {
+        for layer in ["user-namespace", "network-namespace", "pid-namespace"] {
             note(layer, self.namespaces.clone());
         }
+        // RLIMIT_NPROC counts every process of the user: set only where
+        // the test's user runs nothing else.
+        let process_limit = match (&self.rlimits, &self.namespaces, &self.drop_user) {
+            (Err(reason), _, _) => Err(reason.clone()),
+            (Ok(()), Ok(()), _) | (Ok(()), _, Ok(())) => Ok(()),
+            (Ok(()), Err(_), Err(_)) => Err(
+                "no user namespace, and the grader is not root: a process limit would count \
+                 every process of the grader's own user"
+                    .to_owned(),
+            ),
+        };
+        note("process-limit", process_limit);
         note("drop-user", self.drop_user.clone());
         note("landlock", self.landlock_abi.clone().map(|_| ()));
         if let Ok(abi) = &self.landlock_abi {
