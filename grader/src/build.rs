@@ -517,7 +517,7 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
         &build.generated_dir.join("Cargo.toml"),
         &(build.manifest_with)(&placeholder)?,
     )?;
-    let mut readable = build_readable_paths(course_root, build.staged_dir);
+    let mut readable = build_readable_paths(course_root, build.generated_dir);
     let writable = vec![target_dir.clone(), build.generated_dir.to_path_buf()];
     let alone = run_cargo_sandboxed(build, &target_dir, readable.clone(), writable.clone())?;
     if let Some(failure) = alone.failure(build.dropped_dependencies) {
@@ -535,10 +535,12 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
     let with_suite = run_cargo_sandboxed(build, &target_dir, readable, writable)?;
     if with_suite.recompiled_submission {
         return Ok(BuildOutcome::Failed {
-            compiler_output: "the grader refused this build: cargo compiled the submission a \
-                              second time next to the hidden suite, where its build script \
-                              could read the suite. This is a fault of the grader, not of the \
-                              submission; please report it."
+            compiler_output: "not graded: the submission was compiled a second time once the \
+                              hidden suite was in the build, where its build script could read \
+                              the suite, so the grader refused it. A build script that asks to \
+                              run on every build does this (`cargo:rerun-if-changed` naming a \
+                              file that does not exist, or a file it writes itself); make it \
+                              rerun only when its own inputs change, or remove it."
                 .to_owned(),
             duration: started.elapsed(),
         });
@@ -558,11 +560,13 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
 }
 
 /// What a submission's build may read besides the system: the toolchain,
-/// the course's public crates (its workspace manifest and lock file,
-/// `labs/`, and the grader's crates other than the hidden suites and the
-/// fixtures), and the staged submission. Not the solutions, not the
-/// suites, not results, not version control, not other submissions.
-fn build_readable_paths(course_root: &Path, staged_dir: &Path) -> Vec<PathBuf> {
+/// the course's public `labs/`, every crate the generated package reaches by path (found by following
+/// the manifests, workspace inheritance included) with each manifest cargo
+/// looks for above them, and the staged submission. Nothing under the
+/// course's hidden places (the suites, the solutions, the fixtures, its
+/// target folder, version control) even when a crate's folder holds them:
+/// such a folder is opened entry by entry instead.
+fn build_readable_paths(course_root: &Path, generated_dir: &Path) -> Vec<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let from_env_or_home = |variable: &str, folder: &str| {
         std::env::var_os(variable)
@@ -576,19 +580,113 @@ fn build_readable_paths(course_root: &Path, staged_dir: &Path) -> Vec<PathBuf> {
     .into_iter()
     .flatten()
     .collect();
-    paths.push(course_root.join("Cargo.toml"));
-    paths.push(course_root.join("Cargo.lock"));
+    // The student crates and their shared crates are public: the students'
+    // repository holds them all (the reference includes files of its
+    // student crate by path).
     paths.push(course_root.join("labs"));
-    if let Ok(entries) = std::fs::read_dir(course_root.join("grader")) {
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            if name != "suites" && name != "fixtures" {
-                paths.push(entry.path());
+    let hidden: Vec<PathBuf> = [
+        course_root.join("grader").join("suites"),
+        course_root.join("grader").join("fixtures"),
+        course_root.join("solutions"),
+        course_root.join("target"),
+        course_root.join(".git"),
+    ]
+    .iter()
+    .map(|path| path.canonicalize().unwrap_or_else(|_| path.clone()))
+    .collect();
+    for crate_dir in path_dependency_closure(generated_dir) {
+        if crate_dir == generated_dir {
+            continue;
+        }
+        paths.extend(readable_except(&crate_dir, &hidden));
+        for ancestor in crate_dir.ancestors().skip(1) {
+            for file in ["Cargo.toml", "Cargo.lock"] {
+                if ancestor.join(file).is_file() {
+                    paths.push(ancestor.join(file));
+                }
             }
         }
     }
-    paths.push(staged_dir.to_path_buf());
+    paths.sort();
+    paths.dedup();
     paths
+}
+
+/// `dir` itself when nothing hidden lies in it; otherwise its entries, each
+/// judged the same way, leaving the hidden ones out.
+fn readable_except(dir: &Path, hidden: &[PathBuf]) -> Vec<PathBuf> {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    if hidden.iter().any(|secret| *secret == dir) {
+        return Vec::new();
+    }
+    if !hidden.iter().any(|secret| secret.starts_with(&dir)) {
+        return vec![dir];
+    }
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|entry| readable_except(&entry.path(), hidden))
+        .collect()
+}
+
+/// The folders of every crate reachable by path dependencies (normal and
+/// build) from the package in `start`, itself included. A dependency
+/// inherited from a workspace (`name.workspace = true`) is looked up in the
+/// nearest manifest above the crate that has a `[workspace]`.
+fn path_dependency_closure(start: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut queue = vec![start.to_path_buf()];
+    while let Some(dir) = queue.pop() {
+        let dir = dir.canonicalize().unwrap_or(dir);
+        if found.contains(&dir) {
+            continue;
+        }
+        found.push(dir.clone());
+        let Ok(manifest) = read_manifest(&dir.join("Cargo.toml")) else {
+            continue;
+        };
+        let workspace = dir.ancestors().skip(1).find_map(|ancestor| {
+            let manifest = read_manifest(&ancestor.join("Cargo.toml")).ok()?;
+            let dependencies = manifest
+                .get("workspace")?
+                .get("dependencies")
+                .and_then(Value::as_table)
+                .cloned()
+                .unwrap_or_default();
+            Some((ancestor.to_path_buf(), dependencies))
+        });
+        let mut tables: Vec<&Table> = Vec::new();
+        for kind in ["dependencies", "build-dependencies"] {
+            if let Some(table) = manifest.get(kind).and_then(Value::as_table) {
+                tables.push(table);
+            }
+        }
+        if let Some(targets) = manifest.get("target").and_then(Value::as_table) {
+            for target in targets.values().filter_map(Value::as_table) {
+                for kind in ["dependencies", "build-dependencies"] {
+                    if let Some(table) = target.get(kind).and_then(Value::as_table) {
+                        tables.push(table);
+                    }
+                }
+            }
+        }
+        for (name, spec) in tables.into_iter().flatten() {
+            if let Some(path) = spec.get("path").and_then(Value::as_str) {
+                queue.push(dir.join(path));
+            } else if spec.get("workspace").and_then(Value::as_bool) == Some(true)
+                && let Some((root, dependencies)) = &workspace
+                && let Some(path) = dependencies
+                    .get(name)
+                    .and_then(|spec| spec.get("path"))
+                    .and_then(Value::as_str)
+            {
+                queue.push(root.join(path));
+            }
+        }
+    }
+    found
 }
 
 /// What one sandboxed cargo run said.
@@ -661,6 +759,7 @@ fn run_cargo_sandboxed(
         read,
         write,
         run_as_nobody: false,
+        inherit_env: crate::sandbox::BUILD_ENV,
     };
     let observed = crate::process::supervise(&crate::process::ChildSpec {
         program: &cargo_path,

@@ -155,6 +155,18 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     }
 
     let mut command = Command::new(spec.program);
+    command.env_clear();
+    for (name, value) in std::env::vars_os() {
+        if name
+            .to_str()
+            .is_some_and(|name| sandbox::inherits(spec.policy.inherit_env, name))
+        {
+            command.env(name, value);
+        }
+    }
+    if !sandbox::inherits(spec.policy.inherit_env, "HOME") {
+        command.env("HOME", &scratch.path);
+    }
     command
         .args(&spec.args)
         .envs(spec.env.iter().map(|(key, value)| (key, value)))

@@ -22,7 +22,10 @@
 //! the lab allows, all already fetched (`--offline`), and no build
 //! dependency the course did not choose. What the submission asked for
 //! beyond that is reported ([`Staged::dropped_dependencies`]), for the
-//! message of a build that then fails.
+//! message of a build that then fails. Otherwise a submission could name
+//! the reference solution by path, or any crate with a build script. The
+//! course's own fixtures (`grader/fixtures/`, the instructor's buggy
+//! versions of the reference, which depend on it) keep their manifests.
 //!
 //! This module copies and rewrites files; it builds nothing.
 
@@ -59,6 +62,12 @@ pub(crate) fn stage(
     submission: &Path,
     staged_dir: &Path,
 ) -> Result<Staged, Error> {
+    let fixtures = course_root.join("grader").join("fixtures");
+    let is_course_fixture = match (submission.canonicalize(), fixtures.canonicalize()) {
+        (Ok(submission), Ok(fixtures)) => submission.starts_with(fixtures),
+        _ => false,
+    };
+    let lab_crate_dir = (!is_course_fixture).then_some(lab_crate_dir);
     let mut copied_bytes = 0;
     let mut kept = Vec::new();
     copy_tree(
@@ -200,30 +209,36 @@ fn remove_stale(staged_root: &Path, relative: &Path, kept: &[PathBuf]) -> Result
 }
 
 /// The submission's manifest with nothing inherited, no relative path, and
-/// the lab's own dependencies.
+/// the lab's own dependencies (those of the crate in `lab_crate_dir`; with
+/// `None`, a course fixture, its own).
 fn standalone_manifest(
     course_root: &Path,
-    lab_crate_dir: &Path,
+    lab_crate_dir: Option<&Path>,
     submission: &Path,
 ) -> Result<(String, Staged), Error> {
     let manifest_path = submission.join("Cargo.toml");
     let mut manifest = read_manifest(&manifest_path)
         .map_err(|err| invalid(submission, format!("its Cargo.toml cannot be read: {err}")))?;
-    let allowed = read_manifest(&lab_crate_dir.join("Cargo.toml"))?;
-    let allowed_names = dependency_names(&allowed);
-    let dropped_dependencies: Vec<String> = dependency_names(&manifest)
-        .into_iter()
-        .filter(|name| !allowed_names.contains(name))
-        .collect();
-    for kind in DEPENDENCY_TABLES.iter().chain(&["target", "features"]) {
-        manifest.remove(*kind);
-        // Development dependencies build nothing the grader runs.
-        if *kind != "dev-dependencies"
-            && let Some(value) = allowed.get(*kind)
-        {
-            manifest.insert((*kind).to_owned(), value.clone());
+    let mut dropped_dependencies = Vec::new();
+    if let Some(lab_crate_dir) = lab_crate_dir {
+        let allowed = read_manifest(&lab_crate_dir.join("Cargo.toml"))?;
+        let allowed_names = dependency_names(&allowed);
+        dropped_dependencies = dependency_names(&manifest)
+            .into_iter()
+            .filter(|name| !allowed_names.contains(name))
+            .collect();
+        for kind in DEPENDENCY_TABLES.iter().chain(&["target", "features"]) {
+            manifest.remove(*kind);
+            // Development dependencies build nothing the grader runs.
+            if *kind != "dev-dependencies"
+                && let Some(value) = allowed.get(*kind)
+            {
+                manifest.insert((*kind).to_owned(), value.clone());
+            }
         }
     }
+    // Relative paths are relative to the manifest the tables came from.
+    let dependency_base = lab_crate_dir.unwrap_or(submission);
     let workspace_manifest = read_manifest(&course_root.join("Cargo.toml"))?;
     let workspace = workspace_manifest
         .get("workspace")
@@ -269,7 +284,7 @@ fn standalone_manifest(
             let resolved = resolve_dependency(
                 name,
                 spec.clone(),
-                lab_crate_dir,
+                dependency_base,
                 course_root,
                 &workspace_dependencies,
             )
@@ -485,6 +500,53 @@ opt-level = 0
         stage(&course_root, &lab_crate(&course_root), &submission, &staged).unwrap();
         assert!(!staged.join("src/extra.rs").exists());
         assert!(staged.join("src/lib.rs").is_file());
+    }
+
+    #[test]
+    fn a_course_fixture_keeps_its_own_dependencies_and_an_upload_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let course_root = dir.path().join("course");
+        course(&course_root);
+        let manifest = "[package]\nname = \"lab2-locks\"\nversion = \"0.1.0\"\n\n\
+                        [dependencies]\nreference = { package = \"lab2-locks-solution\", \
+                        path = \"../../../solutions/lab2-locks\" }\n";
+        let fixture = course_root.join("grader/fixtures/lab2-bug");
+        write(&fixture.join("Cargo.toml"), manifest);
+        write(&fixture.join("src/lib.rs"), "pub use reference::*;\n");
+        let upload = course_root.join("uploads/student");
+        write(&upload.join("Cargo.toml"), manifest);
+        write(&upload.join("src/lib.rs"), "pub use reference::*;\n");
+
+        let staged_fixture = dir.path().join("staged-fixture");
+        let report = stage(
+            &course_root,
+            &lab_crate(&course_root),
+            &fixture,
+            &staged_fixture,
+        )
+        .unwrap();
+        assert!(report.dropped_dependencies.is_empty());
+        let kept: Table = std::fs::read_to_string(staged_fixture.join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(kept["dependencies"].get("reference").is_some());
+
+        // The same manifest uploaded by a student may not reach the solution.
+        let staged_upload = dir.path().join("staged-upload");
+        let report = stage(
+            &course_root,
+            &lab_crate(&course_root),
+            &upload,
+            &staged_upload,
+        )
+        .unwrap();
+        assert_eq!(report.dropped_dependencies, ["reference"]);
+        let replaced: Table = std::fs::read_to_string(staged_upload.join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(replaced["dependencies"].get("reference").is_none());
     }
 
     #[test]

@@ -341,6 +341,42 @@ pub struct Policy {
     /// since the toolchain usually lives in root's own home, which
     /// `nobody` cannot enter (Landlock and the namespaces confine them).
     pub run_as_nobody: bool,
+    /// The grader's environment variables the child inherits (a name
+    /// ending in `*` is a prefix); the rest, which on a CI machine may hold
+    /// tokens, never reach it. Its own variables come on top.
+    pub inherit_env: &'static [&'static str],
+}
+
+/// What a test inherits of the grader's environment.
+pub const TEST_ENV: &[&str] = &["PATH", "LANG", "LC_*", "TZ", "TERM"];
+
+/// What a build inherits: what cargo and rustup need to find the toolchain
+/// and the course's build settings.
+pub const BUILD_ENV: &[&str] = &[
+    "PATH",
+    "LANG",
+    "LC_*",
+    "TZ",
+    "TERM",
+    "HOME",
+    "USER",
+    "CARGO",
+    "CARGO_*",
+    "RUSTUP_*",
+    "RUSTC",
+    "RUSTC_*",
+    "RUSTFLAGS",
+    "RUSTDOCFLAGS",
+];
+
+/// Whether `name` is one of `allowed` (names, or prefixes ending in `*`).
+pub fn inherits(allowed: &[&str], name: &str) -> bool {
+    allowed
+        .iter()
+        .any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == *pattern,
+        })
 }
 
 impl Policy {
@@ -352,6 +388,7 @@ impl Policy {
             read: programs,
             write: Vec::new(),
             run_as_nobody: true,
+            inherit_env: TEST_ENV,
         }
     }
 
