@@ -616,7 +616,7 @@ fn build_readable_paths(course_root: &Path, generated_dir: &Path) -> Vec<PathBuf
 /// judged the same way, leaving the hidden ones out.
 fn readable_except(dir: &Path, hidden: &[PathBuf]) -> Vec<PathBuf> {
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    if hidden.iter().any(|secret| *secret == dir) {
+    if hidden.contains(&dir) {
         return Vec::new();
     }
     if !hidden.iter().any(|secret| secret.starts_with(&dir)) {
