@@ -128,6 +128,10 @@ pub(crate) fn run(course: &Course, args: GradescopeArgs) -> Result<u8> {
             course_root.join("grader"),
             lab.suite_dir(&course_root),
             lab.solution_dir(&course_root),
+            // The student crate: its manifest lists the dependencies a
+            // submission is built with, and `setup.sh` grades its stubs as a
+            // submission to compile them into the submissions' build folder.
+            lab.student_dir(&course_root),
         ],
     )?;
     let substitutions = [
@@ -623,6 +627,7 @@ fn stage_and_check(entries: &[BundleEntry], staging_dir: &Path, lab: &Lab) -> Re
     for dir in [
         staged_lab.suite_dir(staging_dir),
         staged_lab.solution_dir(staging_dir),
+        staged_lab.student_dir(staging_dir),
     ] {
         if !dir.join("Cargo.toml").is_file() {
             bail!("the bundle lacks {}", dir.display());
