@@ -9,6 +9,7 @@ mod archive;
 mod batch;
 mod dist;
 mod gradescope;
+mod sandbox_layers;
 mod verify;
 
 use std::io::{IsTerminal, Write};
@@ -83,6 +84,9 @@ enum Command {
     /// Grade every submission in a folder (one folder or archive per
     /// student) and write a gradebook.csv.
     GradeBatch(batch::GradeBatchArgs),
+    /// Show which sandbox layers this machine gives the code it grades
+    /// (namespaces, Landlock, seccomp, cgroups...), and why any is missing.
+    Sandbox(sandbox_layers::SandboxArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -267,6 +271,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Publish(args) => dist::run_publish(&course, args),
         Command::Gradescope(args) => gradescope::run(&course, args),
         Command::GradeBatch(args) => batch::run(&course, args),
+        Command::Sandbox(args) => sandbox_layers::run(args),
     }
 }
 

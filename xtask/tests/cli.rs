@@ -126,6 +126,82 @@ mod usage {
     use super::*;
 
     #[test]
+    fn sandbox_names_every_layer_and_why_it_is_missing() {
+        // Every layer that can be switched off is, so the output is the same
+        // on any machine.
+        let output = xtask()
+            .arg("sandbox")
+            .env(
+                "GRADER_SANDBOX_DISABLE",
+                "rlimits,namespaces,drop-user,landlock,seccomp,cgroup",
+            )
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        insta::assert_snapshot!("sandbox_all_switched_off", stdout_of(&output));
+
+        // With nothing switched off, the layers always there are active and
+        // the JSON is results.json's `environment.sandbox`.
+        let output = xtask()
+            .args(["sandbox", "--format", "json"])
+            .env_remove("GRADER_SANDBOX_DISABLE")
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let active: Vec<&str> = report["active"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|layer| layer.as_str().unwrap())
+            .collect();
+        for always in ["session", "subreaper", "death-signal", "wall-timeout", "rlimits"] {
+            assert!(active.contains(&always), "{always} missing from {report}");
+        }
+        let missing: Vec<&str> = report["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|layer| layer["layer"].as_str().unwrap())
+            .collect();
+        for layer in [
+            "session",
+            "subreaper",
+            "death-signal",
+            "wall-timeout",
+            "rlimits",
+            "user-namespace",
+            "network-namespace",
+            "pid-namespace",
+            "process-limit",
+            "drop-user",
+            "landlock",
+            "seccomp",
+            "cgroup",
+        ] {
+            assert!(
+                active.contains(&layer) != missing.contains(&layer),
+                "{layer} must be either active or missing: {report}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_misspelt_sandbox_layer_is_a_usage_error_naming_the_layers() {
+        xtask()
+            .arg("sandbox")
+            .env("GRADER_SANDBOX_DISABLE", "landlok")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "GRADER_SANDBOX_DISABLE names no sandbox layer: landlok; the layers that can be \
+                 switched off are: rlimits, namespaces, drop-user, landlock, seccomp, cgroup",
+            ));
+    }
+
+    #[test]
     fn list_shows_every_lab_and_test_with_points() {
         let output = xtask().arg("list").assert().success().get_output().clone();
         insta::assert_snapshot!("list", stdout_of(&output));
