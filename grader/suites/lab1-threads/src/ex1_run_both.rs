@@ -5,9 +5,13 @@
 //! start), which a serial implementation can never pass, and illustrated by
 //! the lecture's apples and bananas, timed against the floor that the
 //! longer task's sleep sets.
+//!
+//! The results are recorded with `grader::harness::answer_with` and
+//! compared by the grader with the reference solution's.
 
 use std::thread::sleep;
 
+use grader::harness::{AnswerOptions, answer_with};
 use lab1_threads::run_both;
 use labkit::{Flag, units};
 
@@ -19,18 +23,23 @@ use crate::support::{
 const MAX_OVER_FLOOR: f64 = 1.3;
 
 pub fn run_both_returns_each_result_in_its_own_place() {
-    let (five, eight) = call_graded("run_both(|| 5, || 8)", || run_both(|| 5_u32, || 8_u32));
-    assert_eq!(
-        (five, eight),
-        (5, 8),
-        "results swapped or lost: tasks returning 5 and 8 gave ({five}, {eight}); \
-         the first result must come from the first task"
-    );
-    let (fruit, counts) = call_graded("run_both(|| \"apples\", || vec![1, 2, 3])", || {
+    let in_place = AnswerOptions {
+        note: "results swapped or lost: the first result must come from the first task",
+        ..AnswerOptions::default()
+    };
+    let numbers = call_graded("run_both(|| 5, || 8)", || run_both(|| 5_u32, || 8_u32));
+    answer_with("run_both(|| 5, || 8)", &numbers, in_place.clone());
+    let mixed = call_graded("run_both(|| \"apples\", || vec![1, 2, 3])", || {
         run_both(|| "apples".to_owned(), || vec![1, 2, 3])
     });
-    assert_eq!(fruit, "apples");
-    assert_eq!(counts, [1, 2, 3]);
+    answer_with(
+        "run_both(|| \"apples\", || vec![1, 2, 3])",
+        &mixed,
+        AnswerOptions {
+            note: in_place.note,
+            ..AnswerOptions::default()
+        },
+    );
 }
 
 pub fn run_both_runs_the_two_tasks_at_the_same_time() {

@@ -7,9 +7,15 @@
 //! to whichever worker is free" are rendezvous that a serial or statically
 //! split pool cannot pass. Calls that could hang run under a time limit, so
 //! a deadlocked pool fails with a message instead of a bare timeout.
+//!
+//! The outputs of `pool_map_returns_outputs_in_input_order` are recorded
+//! with `grader::harness::answer_with` and compared by the grader with the
+//! reference solution's; the error checks name the variant the exercise
+//! asks for and stay here.
 
 use std::thread::sleep;
 
+use grader::harness::{AnswerOptions, answer_with};
 use lab1_threads::{PoolError, pool_map};
 use labkit::{ConcurrencyProbe, WaitableCounter, unit, units};
 
@@ -30,12 +36,11 @@ pub fn pool_map_returns_outputs_in_input_order() {
             })
         },
     );
-    let expected: Vec<String> = (0..10).map(|item| format!("item-{item}")).collect();
-    assert_eq!(
+    record_outputs(
+        "pool_map(0..10, 3 workers, |item| format!(\"item-{item}\")), early items finishing last",
         outputs,
-        Ok(expected),
-        "outputs not in input order (or missing) when early items finish last: remember each \
-         output's item index and put the outputs back in that order"
+        "outputs not in input order (or missing) when early items finish last? remember each \
+         output's item index and put the outputs back in that order",
     );
 
     let empty = call_graded_within(
@@ -43,22 +48,34 @@ pub fn pool_map_returns_outputs_in_input_order() {
         "an empty input must return at once",
         || pool_map(Vec::<u32>::new(), 3, |item| item),
     );
-    assert_eq!(
-        empty,
-        Ok(Vec::new()),
-        "an empty input should give Ok(vec![])"
-    );
+    record_outputs("pool_map(vec![], 3, f)", empty, "");
 
     let few = call_graded_within(
         "pool_map(vec![1, 2], 8, f)",
         "two items on eight workers",
         || pool_map(vec![1_u32, 2], 8, |item| item + 100),
     );
-    assert_eq!(
-        few,
-        Ok(vec![101, 102]),
-        "two items on a pool of eight went wrong"
-    );
+    record_outputs("pool_map(vec![1, 2], 8, |item| item + 100)", few, "");
+}
+
+/// Records the outputs of a `pool_map` call for the grader to compare
+/// with the reference's; an error fails the test here (none is expected).
+fn record_outputs<T: grader::harness::Serialize>(
+    call: &str,
+    result: Result<Vec<T>, PoolError>,
+    note: &str,
+) {
+    match result {
+        Ok(outputs) => answer_with(
+            call,
+            &outputs,
+            AnswerOptions {
+                note,
+                ..AnswerOptions::default()
+            },
+        ),
+        Err(error) => panic!("{call} returned an error, {error:?}, where every item succeeds"),
+    }
 }
 
 pub fn pool_map_runs_no_more_than_n_workers_threads() {
