@@ -319,6 +319,7 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
     // a workspace that is not there.
     let staged;
     let mut dropped_dependencies = Vec::new();
+    let mut is_course_fixture = false;
     let implementation = if matches!(request.key_source, Implementation::Submission(_)) {
         // Outside the generated package's folder: cargo names a path
         // dependency inside a workspace by its path relative to that
@@ -334,7 +335,10 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
             &request.implementation.path,
             &staged_dir,
         ) {
-            Ok(report) => dropped_dependencies = report.dropped_dependencies,
+            Ok(report) => {
+                dropped_dependencies = report.dropped_dependencies;
+                is_course_fixture = report.is_course_fixture;
+            }
             Err(err) if matches!(err.kind(), ErrorKind::InvalidSubmission { .. }) => {
                 return Ok(BuildOutcome::Failed {
                     compiler_output: err.to_string(),
@@ -386,6 +390,7 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
             suite_main: &suite_main,
             worker_source: worker_source.as_deref(),
             dropped_dependencies: &dropped_dependencies,
+            is_course_fixture,
         });
     }
     write_if_changed(
@@ -485,6 +490,9 @@ struct SubmissionBuild<'a> {
     suite_main: &'a Path,
     worker_source: Option<&'a Path>,
     dropped_dependencies: &'a [String],
+    /// One of the course's own fixtures: the instructor's code, built in
+    /// one step (with the suite) in the same sandbox.
+    is_course_fixture: bool,
 }
 
 /// Builds a submission in the sandbox, in two steps, so that none of its
@@ -497,6 +505,7 @@ struct SubmissionBuild<'a> {
 ///    the submission compiled; should it compile it again (run its build
 ///    script beside the suite), the build is refused, its output unread.
 ///
+/// A course fixture (the instructor's own code) skips the first step.
 /// Both steps run sandboxed ([`crate::sandbox`]): no network, `--offline`,
 /// reading only the toolchain, the course's public crates and the staged
 /// copy, writing only the submissions' target folder.
@@ -508,32 +517,35 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
         .map_err(|source| io_error("create the build folder", &target_dir, source))?;
     let started = Instant::now();
 
-    let placeholder = build.generated_dir.join("placeholder.rs");
-    write_if_changed(
-        &placeholder,
-        "// Stands in for the hidden suite while the submission compiles alone.\nfn main() {}\n",
-    )?;
-    write_if_changed(
-        &build.generated_dir.join("Cargo.toml"),
-        &(build.manifest_with)(&placeholder)?,
-    )?;
-    let mut readable = build_readable_paths(course_root, build.generated_dir);
     let writable = vec![target_dir.clone(), build.generated_dir.to_path_buf()];
-    let alone = run_cargo_sandboxed(build, &target_dir, readable.clone(), writable.clone())?;
-    if let Some(failure) = alone.failure(build.dropped_dependencies) {
-        return Ok(BuildOutcome::Failed {
-            compiler_output: failure,
-            duration: started.elapsed(),
-        });
+    if !build.is_course_fixture {
+        let placeholder = build.generated_dir.join("placeholder.rs");
+        write_if_changed(
+            &placeholder,
+            "// Stands in for the hidden suite while the submission compiles alone.\nfn main() {}\n",
+        )?;
+        write_if_changed(
+            &build.generated_dir.join("Cargo.toml"),
+            &(build.manifest_with)(&placeholder)?,
+        )?;
+        let readable = build_readable_paths(course_root, build.generated_dir);
+        let alone = run_cargo_sandboxed(build, &target_dir, readable, writable.clone())?;
+        if let Some(failure) = alone.failure(build.dropped_dependencies) {
+            return Ok(BuildOutcome::Failed {
+                compiler_output: failure,
+                duration: started.elapsed(),
+            });
+        }
     }
 
     write_if_changed(
         &build.generated_dir.join("Cargo.toml"),
         &(build.manifest_with)(build.suite_main)?,
     )?;
+    let mut readable = build_readable_paths(course_root, build.generated_dir);
     readable.push(request.lab.suite_dir(course_root));
     let with_suite = run_cargo_sandboxed(build, &target_dir, readable, writable)?;
-    if with_suite.recompiled_submission {
+    if with_suite.recompiled_submission && !build.is_course_fixture {
         return Ok(BuildOutcome::Failed {
             compiler_output: "not graded: the submission was compiled a second time once the \
                               hidden suite was in the build, where its build script could read \

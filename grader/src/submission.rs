@@ -49,6 +49,10 @@ pub(crate) struct Staged {
     /// Dependencies the submission's manifest named that the lab does not
     /// allow, left out of the staged manifest.
     pub dropped_dependencies: Vec<String>,
+    /// The submission is one of the course's own fixtures
+    /// (`grader/fixtures/`): the instructor's code, which keeps its
+    /// manifest.
+    pub is_course_fixture: bool,
 }
 
 /// Copies `submission` into `staged_dir` (files that did not change keep
@@ -78,8 +82,9 @@ pub(crate) fn stage(
         &mut kept,
     )?;
     remove_stale(staged_dir, Path::new(""), &kept)?;
-    let (manifest, staged) = standalone_manifest(course_root, lab_crate_dir, submission)?;
+    let (manifest, mut staged) = standalone_manifest(course_root, lab_crate_dir, submission)?;
     write_if_changed(&staged_dir.join("Cargo.toml"), &manifest)?;
+    staged.is_course_fixture = is_course_fixture;
     Ok(staged)
 }
 
@@ -319,6 +324,7 @@ fn standalone_manifest(
         ),
         Staged {
             dropped_dependencies,
+            is_course_fixture: false,
         },
     ))
 }
