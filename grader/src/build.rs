@@ -781,6 +781,7 @@ fn run_cargo_sandboxed(
         secret: None,
         output_cap: 8 * 1024 * 1024,
         report_cap: 0,
+        echo_output: false,
         policy,
     })
     .map_err(|source| {

@@ -767,28 +767,55 @@ pub fn replay(
         }));
     };
     let binary = &suite.binary;
-    let mut command = std::process::Command::new(binary);
-    command
-        .envs(suite.env())
-        .arg(crate::protocol::RUN_FLAG)
-        .arg(test_name)
-        .env(crate::protocol::LAB_ENV, lab.id())
-        .env(crate::protocol::TEST_ENV, test_name)
-        .env(
-            crate::protocol::IMPLEMENTATION_ARGS_ENV,
-            request.implementation.command_line_args(),
-        );
+    let mut env: Vec<(std::ffi::OsString, std::ffi::OsString)> = suite
+        .env()
+        .into_iter()
+        .map(|(name, value)| (name.into(), value))
+        .collect();
+    env.push((crate::protocol::LAB_ENV.into(), lab.id().into()));
+    env.push((crate::protocol::TEST_ENV.into(), test_name.into()));
+    env.push((
+        crate::protocol::IMPLEMENTATION_ARGS_ENV.into(),
+        request.implementation.command_line_args().into(),
+    ));
     if let Some(schedule) = schedule {
-        command.env(crate::protocol::SCHEDULE_ENV, schedule);
+        env.push((crate::protocol::SCHEDULE_ENV.into(), schedule.into()));
     }
-    let status = command.status().map_err(|source| {
+    // A replayed test is someone's code too: it runs in the same sandbox as
+    // in a grade, its output shown as it comes, under a generous deadline
+    // (a person may be watching a slow test on purpose).
+    let timeout = lab
+        .tests
+        .iter()
+        .find(|test| test.name == test_name)
+        .map_or(Duration::from_secs(60), |test| lab.timeout(test) * 10);
+    let mut programs = vec![binary.clone()];
+    programs.extend(
+        suite
+            .env()
+            .into_iter()
+            .filter(|(name, _)| name == crate::protocol::WORKER_EXE_ENV)
+            .map(|(_, value)| std::path::PathBuf::from(value)),
+    );
+    let observed = crate::process::supervise(&crate::process::ChildSpec {
+        program: binary,
+        args: vec![crate::protocol::RUN_FLAG.into(), test_name.into()],
+        env,
+        timeout,
+        secret: None,
+        output_cap: 0,
+        report_cap: 0,
+        echo_output: true,
+        policy: crate::sandbox::Policy::for_test(timeout, programs),
+    })
+    .map_err(|source| {
         Error::new(ErrorKind::Io {
             action: "run the test",
             path: binary.clone(),
             source,
         })
     })?;
-    Ok(status.success())
+    Ok(observed.exit == crate::process::Exit::Code(0))
 }
 
 /// Folds one finished run into its test's result. With several runs the

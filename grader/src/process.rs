@@ -45,6 +45,9 @@ pub struct ChildSpec<'a> {
     pub output_cap: usize,
     /// How much of the report channel to keep.
     pub report_cap: usize,
+    /// Also copy the child's output (stdout and stderr, merged) to the
+    /// grader's stderr as it arrives (a test replayed in the foreground).
+    pub echo_output: bool,
     /// What the child may read, write and use (see [`crate::sandbox`]).
     /// A scratch folder of its own, made and removed here, is added to
     /// what it may write; it is the child's working folder and `TMPDIR`.
@@ -216,7 +219,7 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     let mut supervisor = Supervisor {
         pid,
         exit_watch: ExitWatch::open(pid),
-        output: Capture::new(output_read, spec.output_cap)?,
+        output: Capture::new(output_read, spec.output_cap)?.echoing(spec.echo_output),
         report: Capture::new(report_read, spec.report_cap)?,
         status: Capture::new(status_read, STATUS_CAP)?,
         control: Some(control_write),
@@ -559,6 +562,7 @@ impl ExitWatch {
 /// counted but not kept, so a chatty child never blocks on a full pipe.
 struct Capture {
     file: File,
+    echo: bool,
     kept: Vec<u8>,
     cap: usize,
     dropped: u64,
@@ -570,11 +574,17 @@ impl Capture {
         set_nonblocking(fd.as_raw_fd())?;
         Ok(Capture {
             file: File::from(fd),
+            echo: false,
             kept: Vec::new(),
             cap,
             dropped: 0,
             closed: false,
         })
+    }
+
+    fn echoing(mut self, echo: bool) -> Capture {
+        self.echo = echo;
+        self
     }
 
     fn fd(&self) -> RawFd {
@@ -590,6 +600,11 @@ impl Capture {
                     return Ok(());
                 }
                 Ok(count) => {
+                    if self.echo {
+                        let mut stderr = std::io::stderr().lock();
+                        let _ = stderr.write_all(&buffer[..count]);
+                        let _ = stderr.flush();
+                    }
                     let room = self.cap.saturating_sub(self.kept.len());
                     let kept = count.min(room);
                     self.kept.extend_from_slice(&buffer[..kept]);

@@ -36,6 +36,7 @@ use toml::{Table, Value};
 use crate::build::{self, Implementation, ImplementationInfo};
 use crate::course::{Course, Lab, Visibility};
 use crate::grade::{GradeRequest, Progress};
+use crate::protocol::WORKER_EXE_ENV;
 use crate::results::{BuildRecord, GradedTests, LabResults, TestResult};
 use crate::runner::{self, Outcome, PlannedTest, Runner, TestRun};
 use crate::{Error, ErrorKind};
@@ -181,7 +182,12 @@ pub fn grade_public(
                 binary: built.test_binary.clone(),
                 timeout,
                 alone: false,
-                env: Vec::new(),
+                // Named so that the sandbox lets the test run it.
+                env: built
+                    .programs
+                    .iter()
+                    .map(|program| (WORKER_EXE_ENV.to_owned(), program.clone().into_os_string()))
+                    .collect(),
             })
         })
         .collect();
@@ -232,22 +238,43 @@ pub fn replay_public(request: &GradeRequest<'_>, test_name: &str) -> Result<bool
             known: names,
         }));
     }
-    let status = Command::new(&built.test_binary)
-        .args([test_name, "--exact", "--include-ignored", "--nocapture"])
-        .status()
-        .map_err(|source| {
-            Error::new(ErrorKind::Io {
-                action: "run the public test",
-                path: built.test_binary.clone(),
-                source,
-            })
-        })?;
-    Ok(status.success())
+    // In the same sandbox as in a grade, its output shown as it comes.
+    let timeout = std::time::Duration::from_secs(600);
+    let observed = crate::process::supervise(&crate::process::ChildSpec {
+        program: &built.test_binary,
+        args: [test_name, "--exact", "--include-ignored", "--nocapture"]
+            .iter()
+            .map(Into::into)
+            .collect(),
+        env: Vec::new(),
+        timeout,
+        secret: None,
+        output_cap: 0,
+        report_cap: 0,
+        echo_output: true,
+        policy: crate::sandbox::Policy::for_test(
+            timeout,
+            std::iter::once(built.test_binary.clone())
+                .chain(built.programs.iter().cloned())
+                .collect(),
+        ),
+    })
+    .map_err(|source| {
+        Error::new(ErrorKind::Io {
+            action: "run the public test",
+            path: built.test_binary.clone(),
+            source,
+        })
+    })?;
+    Ok(observed.exit == crate::process::Exit::Code(0))
 }
 
 /// The public tests compiled against one implementation.
 struct BuiltPublicTests {
     test_binary: PathBuf,
+    /// The package's programs (the lab's worker program), which the tests
+    /// run: the sandbox lets a test run them.
+    programs: Vec<PathBuf>,
     build_secs: f64,
 }
 
@@ -329,11 +356,14 @@ fn build_public_tests(
     });
     let stdout = child.stdout.take().expect("stdout was piped");
     let mut test_binary = None;
+    let mut programs = Vec::new();
     for line in BufReader::new(stdout).lines() {
         let line =
             line.map_err(|source| io_error("read cargo's output for", &generated_dir, source))?;
         if let Some(executable) = public_test_executable(&line) {
             test_binary = Some(executable);
+        } else if let Some(program) = program_executable(&line) {
+            programs.push(program);
         }
     }
     let status = child
@@ -344,6 +374,7 @@ fn build_public_tests(
     match (status.success(), test_binary) {
         (true, Some(test_binary)) => Ok(Ok(BuiltPublicTests {
             test_binary,
+            programs,
             build_secs,
         })),
         (true, None) => Err(Error::new(ErrorKind::PublicTests {
@@ -369,6 +400,19 @@ fn public_test_executable(line: &str) -> Option<PathBuf> {
         .as_array()
         .is_some_and(|kinds| kinds.iter().any(|kind| kind == "test"));
     if !is_test {
+        return None;
+    }
+    message["executable"].as_str().map(PathBuf::from)
+}
+
+/// The program a `compiler-artifact` message names, if it is about a
+/// binary target (the lab's worker program).
+fn program_executable(line: &str) -> Option<PathBuf> {
+    let message: serde_json::Value = serde_json::from_str(line).ok()?;
+    let is_bin = message["target"]["kind"]
+        .as_array()
+        .is_some_and(|kinds| kinds.iter().any(|kind| kind == "bin"));
+    if message["reason"] != "compiler-artifact" || !is_bin {
         return None;
     }
     message["executable"].as_str().map(PathBuf::from)
@@ -418,6 +462,9 @@ fn public_target_dir(course_root: &Path, implementation: &Implementation, key: &
         .filter(|dir| !dir.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| course_root.join("target"));
+    // Absolute: the tests run in a scratch folder of their own, where a
+    // relative path to the worker program would lead nowhere.
+    let cargo_target = std::path::absolute(&cargo_target).unwrap_or(cargo_target);
     let folder = match implementation {
         Implementation::Student | Implementation::Reference => "course",
         Implementation::Submission(_) => key,

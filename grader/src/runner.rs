@@ -142,6 +142,7 @@ fn listing_output(binary: &Path, args: &[&str]) -> Result<String, String> {
         secret: None,
         output_cap: 1024 * 1024,
         report_cap: 0,
+        echo_output: false,
         policy: Policy::for_test(Duration::from_secs(30), vec![binary.to_path_buf()]),
     })
     .map_err(|err| err.to_string())?;
@@ -323,6 +324,7 @@ impl Runner {
             secret: Some(self.secret.as_bytes()),
             output_cap: OUTPUT_CAP_BYTES,
             report_cap: MAX_RECORD_BYTES,
+            echo_output: false,
             policy: test_policy(test),
         };
         match process::supervise(&spec) {
@@ -364,6 +366,7 @@ impl Runner {
             secret: None,
             output_cap: OUTPUT_CAP_BYTES,
             report_cap: 0,
+            echo_output: false,
             policy: test_policy(test),
         };
         match process::supervise(&spec) {
