@@ -841,7 +841,8 @@ fn compiler_messages(output: &str) -> String {
         .collect()
 }
 
-fn is_progress_line(line: &str) -> bool {
+/// Lines of cargo's that say nothing about why a build failed.
+pub(crate) fn is_progress_line(line: &str) -> bool {
     let trimmed = line.trim_start();
     [
         "Compiling ",
@@ -851,6 +852,8 @@ fn is_progress_line(line: &str) -> bool {
         "Downloaded ",
         "Downloading ",
         "Blocking waiting",
+        "Finished ",
+        "Executable ",
     ]
     .iter()
     .any(|progress| trimmed.starts_with(progress))

@@ -347,7 +347,7 @@ fn build_public_tests(
             if echo_progress {
                 eprintln!("{line}");
             }
-            if !is_progress_line(&line) {
+            if !build::is_progress_line(&line) {
                 kept.push_str(&line);
                 kept.push('\n');
             }
@@ -418,23 +418,6 @@ fn program_executable(line: &str) -> Option<PathBuf> {
     message["executable"].as_str().map(PathBuf::from)
 }
 
-/// Lines of cargo's that say nothing about why a build failed.
-fn is_progress_line(line: &str) -> bool {
-    let trimmed = line.trim_start();
-    [
-        "Compiling ",
-        "Updating ",
-        "Locking ",
-        "Adding ",
-        "Downloaded ",
-        "Downloading ",
-        "Blocking waiting",
-        "Finished ",
-        "Executable ",
-    ]
-    .iter()
-    .any(|prefix| trimmed.starts_with(prefix))
-}
 
 /// A short stable name for the implementation in generated paths.
 fn implementation_key(implementation: &Implementation, crate_dir: &Path) -> String {
