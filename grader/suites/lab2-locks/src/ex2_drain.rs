@@ -9,12 +9,19 @@
 //! 10,000 items, and a rendezvous inside `handle` proves that two workers
 //! handle items at the same moment (a worker that keeps the list locked
 //! while handling makes the others wait).
+//!
+//! On real threads, how often each item was handled and how many items
+//! were counted are recorded with `grader::harness::answer` and compared by
+//! the grader with the reference solution's. Which worker handled what
+//! depends on the schedule: drain's per-worker counts are checked here
+//! against what `handle` saw, and the overlap with a concurrency probe.
 
 /// Real threads: many items, and overlap.
 #[cfg(not(feature = "explore"))]
 pub mod real_threads {
     use std::time::{Duration, Instant};
 
+    use grader::harness::{AnswerOptions, answer, answer_with};
     use lab2_locks::{WorkList, drain};
     use labkit::ConcurrencyProbe;
     use labsync::sync::Mutex;
@@ -43,27 +50,25 @@ pub mod real_threads {
                 (per_worker, handled_by.into_inner().unwrap())
             },
         );
-        let lost: Vec<usize> = (0..N_ITEMS)
-            .filter(|item| handled_by[*item].is_empty())
-            .collect();
-        let twice: Vec<usize> = (0..N_ITEMS)
-            .filter(|item| handled_by[*item].len() > 1)
-            .collect();
-        assert!(
-            lost.is_empty() && twice.is_empty(),
-            "wrong result: {} items never handled (first: {:?}), {} handled more than once (first: \
-             {:?}) - every item must be taken exactly once",
-            lost.len(),
-            lost.first(),
-            twice.len(),
-            twice.first()
+        // How often `handle` got each item, by item: compared with the
+        // reference's by the grader.
+        let times_handled: Vec<usize> = handled_by.iter().map(Vec::len).collect();
+        answer_with(
+            "drain(10000 items, 4 workers, ...): how often `handle` got each item, by item",
+            &times_handled,
+            AnswerOptions {
+                note: "every item must be taken exactly once: loop on `while let Some(item) = \
+                       list.take()`",
+                ..AnswerOptions::default()
+            },
         );
+        // Whether drain's own count agrees with what its `handle` saw is
+        // checked here: which worker handled what depends on the schedule.
+        // Every handling counts, so that an item handled twice is reported
+        // by the answer above, not as a miscount.
         let mut counted = vec![0; N_WORKERS];
-        for workers in &handled_by {
-            if let Some(counter) = workers
-                .first()
-                .and_then(|worker_idx| counted.get_mut(*worker_idx))
-            {
+        for worker_idx in handled_by.iter().flatten() {
+            if let Some(counter) = counted.get_mut(*worker_idx) {
                 *counter += 1;
             }
         }
@@ -102,9 +107,9 @@ pub mod real_threads {
                 },
             )
         };
-        assert!(
-            per_worker.iter().sum::<usize>() == 8,
-            "wrong result: {per_worker:?} items per worker for 8 items"
+        answer(
+            "drain(8 items, 2 workers, ...): items per worker, summed",
+            &per_worker.iter().sum::<usize>(),
         );
         assert!(
             probe.max_inside() == 2,

@@ -17,6 +17,14 @@
 //! updates of the racy counter, meals per philosopher and their spread)
 //! are reported with `grader::harness::metric` and never graded.
 //!
+//! Values the real-thread tests check (totals, balances, lines, meals) are
+//! recorded with `grader::harness::answer` and compared by the grader with
+//! what the reference solution records in the same test: no expected value
+//! is in this binary, where graded code could read it. What can only be
+//! seen in the test process stays here: every explored scenario's checks,
+//! concurrency probes, the graded code's agreement with itself while the
+//! schedule varies, poisoning, and the lab's own error values.
+//!
 //! This crate must compile against both the student crate and the reference
 //! solution: it uses only their public API.
 
