@@ -1,79 +1,55 @@
 #!/bin/sh
-# Grades the adversarial fixture (xtask/tests/adversarial) with the whole
-# grader running as an unprivileged user (uid and gid 65534, no groups), as
-# a CI runner or a student's laptop runs it, and prints each test's verdict
-# and what the fixture managed (canaries, leftovers, build canary files).
+# Runs a grader command (normally `xtask ... grade lab9 ...` of the
+# adversarial suite) with the whole grader as an unprivileged user (uid and
+# gid 65534, no groups), as on a CI runner or a student's laptop, where
+# drop-user and the cgroup layer are missing.
 #
-# Run as root: the toolchain of a root-installed rustup lives under /root
-# (mode 0700), out of an unprivileged user's reach, so the script gives it
-# to that user through bind mounts in a private mount namespace (nothing
-# changes on the machine) and works on a copy of the course the user owns:
-#   sh tools/adversarial/run-unprivileged.sh [WORK_DIR] [-- extra grade args]
-# WORK_DIR defaults to /tmp/adversarial-unprivileged and is replaced.
+# Run as root:
+#   sh tools/adversarial/run-unprivileged.sh [NAME=VALUE...] PROGRAM [ARGS...]
+# `xtask/tests/adversarial.rs` does (test
+# `the_layers_of_an_unprivileged_grader_hold`) and checks the outcome.
+#
+# A root-installed toolchain lives in root's home (mode 0700), out of an
+# unprivileged user's reach. In a private mount namespace (nothing changes
+# on the machine), the script lays a view of that home over it that holds
+# only the toolchain and cargo's home, read-only, at their own paths: the
+# same paths as root's builds, so cargo finds the course's compiled
+# dependencies fresh instead of compiling them again. The course's target
+# folder and the output folder must already belong to uid 65534.
+# The environment is replaced: PATH, HOME, CARGO, RUSTC, CARGO_HOME,
+# RUSTUP_HOME, CARGO_NET_OFFLINE, then the NAME=VALUE arguments.
 set -eu
-main=$(cd "$(dirname "$0")/../.." && pwd)
-work=${1:-/tmp/adversarial-unprivileged}
 [ "$(id -u)" = 0 ] || { echo "run this as root (it switches to uid 65534 itself)" >&2; exit 2; }
-toolchain=$(dirname "$(dirname "$(rustup which rustc)")")
+[ $# -ge 1 ] || { echo "usage: $0 [NAME=VALUE...] PROGRAM [ARGS...]" >&2; exit 2; }
+cargo=${CARGO:-$(rustup which cargo)}
+toolchain_bin=$(dirname "$cargo")
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
+rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
 
-rm -rf "$work"
-mkdir -p "$work/course/xtask/tests" "$work/toolchain" "$work/registry" "$work/cargo-home" "$work/out"
-# The tiny course with the grader it depends on by relative path, and the
-# workspace manifest the grader inherits from (its members need not exist).
-cp -r "$main/grader" "$work/course/grader"
-cp "$main/Cargo.toml" "$main/Cargo.lock" "$work/course/"
-tar -C "$main/xtask/tests" --exclude=adversarial/target -cf - adversarial | tar -C "$work/course/xtask/tests" -xf -
-cp "$main/target/debug/xtask" "$work/xtask"
-chown -R 65534:65534 "$work"
-
-exec unshare --mount --propagation private sh -eu -c '
-work=$1 toolchain=$2 cargo_home=$3
-mount --bind -o ro "$toolchain" "$work/toolchain"
-mount --bind -o ro "$cargo_home/registry" "$work/registry"
-ln -s "$work/registry" "$work/cargo-home/registry"
-chown -h 65534:65534 "$work/cargo-home/registry"
-setpriv --reuid=65534 --regid=65534 --clear-groups \
-  env -i HOME="$work" PATH="$work/toolchain/bin:/usr/bin:/bin" \
-      CARGO="$work/toolchain/bin/cargo" RUSTC="$work/toolchain/bin/rustc" \
-      CARGO_HOME="$work/cargo-home" CARGO_NET_OFFLINE=true \
-  "$work/xtask" --course-root "$work/course/xtask/tests/adversarial" \
-      grade lab9 --submission "$work/course/xtask/tests/adversarial/submission" \
-      --bench off --format json -j 2 --out "$work/out" > "$work/out/stdout.json" \
-      2> "$work/out/stderr.txt" || echo "xtask exited with status $?"
-sleep 1.5
-' sh "$work" "$toolchain" "$cargo_home" &
-wait $! || true
-python3 - "$work" <<'PYTHON'
-import json, os, sys
-work = sys.argv[1]
-results_text = open(os.path.join(work, "out", "results.json")).read()
-results = json.loads(results_text)
-print("sandbox:", json.dumps(results.get("sandbox")))
-print("build ok:", results["build"]["ok"], results["build"].get("message", "")[:2000])
-for test in results["tests"]:
-    print(f'{test["status"]:8} {test["name"]:36} {test["message"][:90]!r}')
-course = os.path.join(work, "course", "xtask", "tests", "adversarial")
-canaries = []
-for hidden in ["grader/suites/lab9-adversarial/src/main.rs", "solutions/lab9-adversarial/src/lib.rs"]:
-    words = open(os.path.join(course, hidden)).read().split()
-    canaries += [word for word in words if word.startswith("ADVERSARIAL-CANARY-")]
-outputs = results_text + open(os.path.join(work, "out", "stderr.txt")).read()
-print("canaries seen:", [canary for canary in canaries if canary in outputs])
-print("results forged:", "forged_by" in results_text)
-left = []
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        name = open(f"/proc/{pid}/comm").read().strip()
-    except OSError:
-        continue
-    if name.startswith("adv9-"):
-        left.append((pid, name))
-print("fixture processes left:", left)
-places = [os.path.join(course, "target", "grader", "staged")]
-while places[-1] != "/":
-    places.append(os.path.dirname(places[-1]))
-if "/tmp" not in places:
-    places.append("/tmp")
-print("build canary files:", [p for p in places if os.path.exists(os.path.join(p, "adversarial-build-canary.txt"))])
-PYTHON
+# The view's folder is made here, outside the namespace, where it stays
+# empty (the mounts exist only inside), so that it can be removed after.
+view=$(mktemp -d /tmp/unprivileged-home-view.XXXXXX)
+chmod 755 "$view"
+status=0
+unshare --mount --propagation private sh -eu -c '
+view=$1 toolchain_bin=$2 cargo_home=$3 rustup_home=$4
+shift 4
+for shown in "$cargo_home" "$rustup_home"; do
+  case $shown in
+    "$HOME"/*)
+      inside=$view/${shown#"$HOME"/}
+      mkdir -p "$inside"
+      mount --bind "$shown" "$inside"
+      mount -o remount,bind,ro "$inside"
+      ;;
+  esac
+done
+mount --rbind "$view" "$HOME"
+exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+  env -i HOME=/nonexistent PATH="$toolchain_bin:/usr/bin:/bin" \
+      CARGO="$toolchain_bin/cargo" RUSTC="$toolchain_bin/rustc" \
+      CARGO_HOME="$cargo_home" RUSTUP_HOME="$rustup_home" CARGO_NET_OFFLINE=true \
+      "$@"
+' sh "$view" "$toolchain_bin" "$cargo_home" "$rustup_home" "$@" || status=$?
+rm -r "$view"
+exit "$status"

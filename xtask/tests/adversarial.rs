@@ -8,19 +8,29 @@
 //! benign tests pass in the same run; that the grader ends (exit status 1);
 //! that no process of the fixture is left (found in `/proc` by the names it
 //! gives itself and by its program); that `results.json` is whole and not
-//! forged; that no canary of the hidden suite or the reference shows up in
-//! anything the grade wrote or printed; that the test's listener on
-//! 127.0.0.1 saw no connection; and that the build script left no file
-//! outside its folder. What is checked depends on the sandbox layers the
-//! grade reports active (`results.json`'s `sandbox`): a layer switched off
-//! with `GRADER_SANDBOX_DISABLE` must not take down what the others stop.
-//! [`BEHAVIOURS`] says which layer stops which misbehaviour.
+//! forged; that no canary (of the hidden suite, the reference, or a secret
+//! in the grader's environment) shows up in anything the grade wrote or
+//! printed; that the test's listener on 127.0.0.1 (on the first free port
+//! of [`LISTENER_PORTS`], all of which the fixture tries) saw no
+//! connection; and that the build script left no file outside its folder.
+//! Before each grade the fixture's `grade-nonce.txt` changes, so its build
+//! script runs (and misbehaves) in every grade.
+//!
+//! What is checked depends on the sandbox layers the grade reports active
+//! (`results.json`'s `environment.sandbox`): a layer switched off with
+//! `GRADER_SANDBOX_DISABLE`, or missing because the grader is not root,
+//! must not take down what the others stop. [`BEHAVIOURS`] says which
+//! layer stops which misbehaviour. A second fixture,
+//! `tests/adversarial/submission-rerun`, has a build script that asks to
+//! run in every build: its build must be refused, leaving nothing of the
+//! suite anywhere.
 //!
 //! Each grade prints a table of behaviours and outcomes (run with
 //! `--nocapture` to see it). Problems are collected and reported together,
 //! after the table, so that one run shows everything that is wrong.
 //!
-//! Grades hold [`SERIAL`]: they share one build of the fixture.
+//! Grades hold [`SERIAL`]: they share one build folder and one listener
+//! port range.
 
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -39,20 +49,60 @@ use course::{course_root, xtask};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// The sandbox layers the grader knows (`GRADER_SANDBOX_DISABLE` names).
-const LAYERS: [&str; 6] = [
-    "namespaces",
+/// The sandbox layers every results file names, active or missing
+/// (`landlock-no-tcp` only where there are no namespaces).
+const LAYERS: [&str; 13] = [
+    "session",
+    "subreaper",
+    "death-signal",
+    "wall-timeout",
+    "rlimits",
+    "user-namespace",
+    "network-namespace",
+    "pid-namespace",
+    "process-limit",
+    "drop-user",
     "landlock",
     "seccomp",
     "cgroup",
-    "drop-user",
-    "rlimits",
+];
+
+/// What each `GRADER_SANDBOX_DISABLE` name switches off.
+const SWITCHES: [(&str, &[&str]); 6] = [
+    ("rlimits", &["rlimits", "process-limit"]),
+    (
+        "namespaces",
+        &["user-namespace", "network-namespace", "pid-namespace"],
+    ),
+    ("drop-user", &["drop-user"]),
+    ("landlock", &["landlock", "landlock-no-tcp"]),
+    ("seccomp", &["seccomp"]),
+    ("cgroup", &["cgroup"]),
 ];
 
 /// The environment variable that switches sandbox layers off.
 const DISABLE_ENV: &str = "GRADER_SANDBOX_DISABLE";
-/// The fixture reads its listener's port here (tests and build script).
-const LISTENER_PORT_ENV: &str = "ADVERSARIAL_LISTENER_PORT";
+/// The listener binds the first free port of these; the fixture (tests and
+/// build script) tries them all, since nothing of the grader's environment
+/// beyond an allow-list reaches it.
+const LISTENER_PORTS: std::ops::Range<u16> = 47300..47340;
+/// The file of the fixture its build script watches; changed before each
+/// grade so that the build script runs in each.
+const NONCE_FILE: &str = "grade-nonce.txt";
+/// Secrets a CI machine holds in its environment, given to the grader:
+/// neither a build nor a test may see them.
+const SECRET_ENV: [(&str, &str); 2] = [
+    (
+        "CARGO_REGISTRY_TOKEN",
+        "ADVERSARIAL-CANARY-registry-token-5d1c",
+    ),
+    ("GITHUB_TOKEN", "ADVERSARIAL-CANARY-github-token-93fe"),
+];
+/// What the rerunning fixture's build script leaves in every folder of the
+/// build it can write.
+const STASH_FILE: &str = "adversarial-stash.txt";
+/// What the rerunning fixture's build script puts before what it read.
+const RERUN_LEAK_MARKER: &str = "ADVERSARIAL-RERUN-LEAK";
 /// What the fixture writes into every results file it reaches.
 const FORGED_MARKER: &str = "forged_by";
 /// The file the fixture's build script tries to leave outside its folder.
@@ -185,21 +235,21 @@ const BEHAVIOURS: &[Behaviour] = &[
         does: "writes 64 MiB chunks (gives up at 4 GiB)",
         always: Verdict::NotPass,
         strict: Some((Verdict::Crash, &["cgroup"])),
-        stopped_by: "cgroup (memory); rlimits if below 4 GiB",
+        stopped_by: "cgroup (memory); else the fixture's own 4 GiB cap",
     },
     Behaviour {
         test: "fork_bomb",
         does: "2 children per process, 9 generations (1023 processes)",
         always: Verdict::FailOrCrash,
         strict: None,
-        stopped_by: "always (group kill); cgroup/namespaces (pids)",
+        stopped_by: "always (reaper kills all); process-limit, cgroup (pids)",
     },
     Behaviour {
         test: "double_forked_daemon",
         does: "fork, setsid, fork, sleep forever as adv9-daemon",
         always: Verdict::Fail,
         strict: None,
-        stopped_by: "always (orphans of the subreaper); namespaces (pid 1); cgroup (kill)",
+        stopped_by: "always (subreaper or pid-namespace reaper); cgroup (kill)",
     },
     Behaviour {
         test: "write_the_results_file",
@@ -220,7 +270,7 @@ const BEHAVIOURS: &[Behaviour] = &[
         does: "TCP connection to the test's listener on 127.0.0.1",
         always: Verdict::Fail,
         strict: None,
-        stopped_by: "namespaces (network), landlock (TCP connect)",
+        stopped_by: "network-namespace; else landlock-no-tcp",
     },
 ];
 
@@ -232,11 +282,37 @@ fn tiny_course_root() -> PathBuf {
         .join("adversarial")
 }
 
-fn fixture_dir() -> PathBuf {
-    tiny_course_root().join("submission")
+/// The submissions of the tiny course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fixture {
+    /// `submission/`: one misbehaviour per graded function, and a build
+    /// script that misbehaves in the first build step.
+    Misbehaving,
+    /// `submission-rerun/`: right answers, and a build script that runs in
+    /// every build, also beside the suite.
+    Rerunning,
 }
 
-/// The canary strings planted in the hidden suite and the reference.
+impl Fixture {
+    fn dir(self) -> PathBuf {
+        tiny_course_root().join(match self {
+            Fixture::Misbehaving => "submission",
+            Fixture::Rerunning => "submission-rerun",
+        })
+    }
+}
+
+fn fixture_dir() -> PathBuf {
+    Fixture::Misbehaving.dir()
+}
+
+/// The tiny course's target folder (every grade's builds).
+fn tiny_target_dir() -> PathBuf {
+    tiny_course_root().join("target")
+}
+
+/// The canary strings planted in the hidden suite and the reference, and
+/// the secrets of [`SECRET_ENV`].
 fn canaries() -> Vec<String> {
     let root = tiny_course_root();
     let mut found = Vec::new();
@@ -251,23 +327,69 @@ fn canaries() -> Vec<String> {
             .unwrap_or_else(|| panic!("{hidden} lost its canary line"));
         found.push(canary.to_owned());
     }
+    found.extend(SECRET_ENV.iter().map(|(_, secret)| (*secret).to_owned()));
     found
 }
 
 /// Every place the fixture's build script tries to leave its canary file:
-/// each folder above the staged copy of the fixture, and the temporary
-/// folder.
+/// each folder above the staged copy of the fixture up to the tiny course's
+/// root, and the temporary folder.
 fn build_canary_places() -> Vec<PathBuf> {
-    let staged = tiny_course_root()
-        .join("target")
-        .join("grader")
-        .join("staged");
+    let root = tiny_course_root();
+    let staged = tiny_target_dir().join("grader").join("staged");
     let mut places: Vec<PathBuf> = staged
         .ancestors()
+        .take_while(|place| place.starts_with(&root))
         .map(|place| place.join(BUILD_CANARY_FILE))
         .collect();
     places.push(std::env::temp_dir().join(BUILD_CANARY_FILE));
+    places.push(PathBuf::from("/tmp").join(BUILD_CANARY_FILE));
+    places.dedup();
     places
+}
+
+/// Files of the tiny course's build folders (those a submission's build
+/// can write) that hold what the rerunning fixture's build script read,
+/// marked [`RERUN_LEAK_MARKER`], with a canary in it (any such file when
+/// `with_canary` is false): its `adversarial-stash.txt` copies, and what
+/// cargo kept of the build (the build script's output, the library and
+/// the suite binary compiled with it).
+fn rerun_leaks(with_canary: bool) -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, canaries: &[String], found: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                walk(&path, canaries, found);
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let holds = |needle: &str| {
+                bytes
+                    .windows(needle.len())
+                    .any(|window| window == needle.as_bytes())
+            };
+            if holds(RERUN_LEAK_MARKER)
+                && (canaries.is_empty() || canaries.iter().any(|canary| holds(canary)))
+            {
+                found.push(path);
+            }
+        }
+    }
+    let canaries = if with_canary { canaries() } else { Vec::new() };
+    let mut found = Vec::new();
+    for folder in ["submissions-target", "build", "staged"] {
+        walk(
+            &tiny_target_dir().join("grader").join(folder),
+            &canaries,
+            &mut found,
+        );
+    }
+    found
 }
 
 /// Where the fixture's results writer aims besides the run's own folder.
@@ -347,6 +469,10 @@ fn clean_up_after_fixture() {
         let _ = std::fs::remove_file(place);
     }
     let _ = std::fs::remove_file(default_results_file());
+    // Cargo compiles whatever of the build it misses again.
+    for leak in rerun_leaks(false) {
+        let _ = std::fs::remove_file(leak);
+    }
     kill_leftovers(&fixture_processes());
 }
 
@@ -363,17 +489,19 @@ impl Drop for CleanUpGuard {
 /// A listener on 127.0.0.1 that records the first line of every
 /// connection it accepts.
 struct Listener {
-    port: u16,
     stop: Arc<AtomicBool>,
     received: Arc<Mutex<Vec<String>>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Listener {
+    /// Binds the first free port of [`LISTENER_PORTS`].
     fn start() -> Listener {
-        let socket = TcpListener::bind("127.0.0.1:0").unwrap();
+        let socket = LISTENER_PORTS
+            .clone()
+            .find_map(|port| TcpListener::bind(("127.0.0.1", port)).ok())
+            .unwrap_or_else(|| panic!("every port of {LISTENER_PORTS:?} is taken on 127.0.0.1"));
         socket.set_nonblocking(true).unwrap();
-        let port = socket.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let received = Arc::new(Mutex::new(Vec::new()));
         let thread = {
@@ -397,7 +525,6 @@ impl Listener {
             })
         };
         Listener {
-            port,
             stop,
             received,
             thread: Some(thread),
@@ -415,10 +542,23 @@ impl Listener {
 
 /// How one grade of the fixture is run.
 struct GradeSetup {
+    fixture: Fixture,
     /// Layers switched off with `GRADER_SANDBOX_DISABLE`.
     disabled: &'static [&'static str],
     /// Hidden tests run (all when empty), by `--filter`.
     filters: &'static [&'static str],
+    /// The whole grader runs as uid 65534
+    /// (`tools/adversarial/run-unprivileged.sh`).
+    unprivileged: bool,
+}
+
+impl GradeSetup {
+    const EVERYTHING: GradeSetup = GradeSetup {
+        fixture: Fixture::Misbehaving,
+        disabled: &[],
+        filters: &[],
+        unprivileged: false,
+    };
 }
 
 /// What one grade of the fixture left.
@@ -434,6 +574,27 @@ struct GradeRun {
     default_results_forged: bool,
     /// Canary strings found, and where.
     canaries_seen: Vec<String>,
+    /// Copies of hidden files a build script left in the build folders.
+    stashed: Vec<PathBuf>,
+}
+
+/// The user and group an unprivileged grade runs as.
+const UNPRIVILEGED_ID: (u32, u32) = (65534, 65534);
+
+/// Gives `path` and everything under it to `(uid, gid)` (links
+/// themselves, not what they point at).
+fn give_to(path: &std::path::Path, (uid, gid): (u32, u32)) {
+    let _ = std::fs::create_dir_all(path);
+    let _ = std::os::unix::fs::lchown(path, Some(uid), Some(gid));
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                give_to(&entry.path(), (uid, gid));
+            } else {
+                let _ = std::os::unix::fs::lchown(entry.path(), Some(uid), Some(gid));
+            }
+        }
+    }
 }
 
 fn grade_fixture(setup: &GradeSetup) -> GradeRun {
@@ -441,34 +602,72 @@ fn grade_fixture(setup: &GradeSetup) -> GradeRun {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     clean_up_after_fixture();
+    let nonce = format!("{:?}\n", std::time::SystemTime::now());
+    std::fs::write(fixture_dir().join(NONCE_FILE), nonce).unwrap();
     let out = tempfile::Builder::new()
         .prefix("adversarial-out-")
         .tempdir()
         .unwrap();
     let listener = Listener::start();
-    let mut command = xtask();
-    command
-        .current_dir(tiny_course_root())
-        .env_remove(DISABLE_ENV)
-        .env(LISTENER_PORT_ENV, listener.port.to_string())
-        .arg("--course-root")
-        .arg(tiny_course_root())
-        .args([
-            "grade", "lab9", "--bench", "off", "--format", "json", "-j", "2",
-        ])
-        .arg("--submission")
-        .arg(fixture_dir())
-        .arg("--out")
-        .arg(out.path());
+    let mut grade_args: Vec<std::ffi::OsString> = vec![
+        "--course-root".into(),
+        tiny_course_root().into(),
+        "grade".into(),
+        "lab9".into(),
+        "--bench".into(),
+        "off".into(),
+        "--format".into(),
+        "json".into(),
+        "-j".into(),
+        "2".into(),
+        "--submission".into(),
+        setup.fixture.dir().into(),
+        "--out".into(),
+        out.path().into(),
+    ];
     for filter in setup.filters {
-        command.args(["--filter", filter]);
+        grade_args.extend(["--filter".into(), (*filter).into()]);
     }
+    let mut environment: Vec<(&str, String)> = SECRET_ENV
+        .iter()
+        .map(|(name, secret)| (*name, (*secret).to_owned()))
+        .collect();
     if !setup.disabled.is_empty() {
-        command.env(DISABLE_ENV, setup.disabled.join(","));
+        environment.push((DISABLE_ENV, setup.disabled.join(",")));
     }
+    let mut command = if setup.unprivileged {
+        // The grader writes the course's target folder and the output
+        // folder: they become the unprivileged user's for the grade.
+        give_to(&tiny_target_dir(), UNPRIVILEGED_ID);
+        give_to(out.path(), UNPRIVILEGED_ID);
+        let mut script = std::process::Command::new("sh");
+        script
+            .arg(course_root().join("tools/adversarial/run-unprivileged.sh"))
+            .args(
+                environment
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}")),
+            )
+            .arg(assert_cmd::cargo::cargo_bin("xtask"))
+            .args(&grade_args);
+        assert_cmd::Command::from_std(script)
+    } else {
+        let mut command = xtask();
+        command
+            .env_remove(DISABLE_ENV)
+            .envs(environment)
+            .args(&grade_args);
+        command
+    };
+    command.current_dir(tiny_course_root());
     // Generous: the first grade on a fresh clone builds the grader's
     // dependencies; a grader that hangs is still caught.
     let output = command.timeout(Duration::from_secs(600)).output().unwrap();
+    if setup.unprivileged {
+        // SAFETY: plain getters.
+        let own_ids = unsafe { (libc::geteuid(), libc::getegid()) };
+        give_to(&tiny_target_dir(), own_ids);
+    }
     // Anything the fixture left running gets a moment to do harm.
     std::thread::sleep(Duration::from_millis(1500));
     let connections = listener.finish();
@@ -481,6 +680,11 @@ fn grade_fixture(setup: &GradeSetup) -> GradeRun {
         .collect();
     let default_results_forged = std::fs::read_to_string(default_results_file())
         .is_ok_and(|text| text.contains(FORGED_MARKER));
+    let stashed = if setup.fixture == Fixture::Rerunning {
+        rerun_leaks(true)
+    } else {
+        Vec::new()
+    };
 
     let mut haystacks = vec![
         (
@@ -514,17 +718,19 @@ fn grade_fixture(setup: &GradeSetup) -> GradeRun {
         build_canary_files,
         default_results_forged,
         canaries_seen,
+        stashed,
     }
 }
 
-/// The layers a grade reports active and missing (with reasons).
-fn sandbox_layers(results: &Value, problems: &mut Vec<String>) -> BTreeSet<String> {
-    let sandbox = &results["sandbox"];
+/// The layers a grade reports active and missing (with reasons), from
+/// `environment.sandbox`.
+fn sandbox_layers(results: &Value, problems: &mut Vec<String>) -> (BTreeSet<String>, Vec<String>) {
+    let sandbox = &results["environment"]["sandbox"];
     if !sandbox.is_object() {
         problems.push(
-            "results.json has no `sandbox` object saying which layers were active".to_owned(),
+            "results.json has no `environment.sandbox` saying which layers were active".to_owned(),
         );
-        return BTreeSet::new();
+        return (BTreeSet::new(), Vec::new());
     }
     let active: BTreeSet<String> = sandbox["active"]
         .as_array()
@@ -532,7 +738,7 @@ fn sandbox_layers(results: &Value, problems: &mut Vec<String>) -> BTreeSet<Strin
         .flatten()
         .filter_map(|layer| layer.as_str().map(str::to_owned))
         .collect();
-    let missing: BTreeSet<String> = sandbox["missing"]
+    let missing: Vec<String> = sandbox["missing"]
         .as_array()
         .into_iter()
         .flatten()
@@ -545,13 +751,85 @@ fn sandbox_layers(results: &Value, problems: &mut Vec<String>) -> BTreeSet<Strin
         })
         .collect();
     for layer in LAYERS {
-        if !active.contains(layer) && !missing.contains(layer) {
+        let times = usize::from(active.contains(layer))
+            + missing.iter().filter(|name| *name == layer).count();
+        if times != 1 {
             problems.push(format!(
-                "layer `{layer}` is neither active nor missing in results.json's sandbox"
+                "layer `{layer}` is named {times} times among the active and missing layers of \
+                 results.json (once expected)"
             ));
         }
     }
-    active
+    (active, missing)
+}
+
+/// The checks every grade shares: the grader's exit status, the results
+/// document, the layers, leftovers and secrets. Returns the active layers.
+fn check_common(
+    setup: &GradeSetup,
+    run: &GradeRun,
+    expected_exit: i32,
+    problems: &mut Vec<String>,
+) -> Option<(Value, BTreeSet<String>, Vec<String>)> {
+    if run.output.status.code() != Some(expected_exit) {
+        problems.push(format!(
+            "xtask exited with {:?}, not {expected_exit}; stderr:\n{}",
+            run.output.status.code(),
+            String::from_utf8_lossy(&run.output.stderr)
+        ));
+    }
+    // The grader's own view: the document it printed (`--format json`),
+    // from its memory. The file on disk must say the same.
+    let printed: Option<Value> = serde_json::from_slice(&run.output.stdout).ok();
+    if run.results.is_none() || run.results != printed {
+        problems.push(format!(
+            "results.json on disk is not the document the grader printed (forged, torn or \
+             missing): {:.300}",
+            run.results_text
+        ));
+    }
+    let Some(results) = printed.or_else(|| run.results.clone()) else {
+        problems.push("the grader printed no results document and wrote none".to_owned());
+        return None;
+    };
+    if results["complete"] != true {
+        problems.push("the results say the grade is not complete".to_owned());
+    }
+    let (active, missing) = sandbox_layers(&results, problems);
+    for disabled in setup.disabled {
+        let layers = SWITCHES
+            .iter()
+            .find(|(switch, _)| switch == disabled)
+            .map_or(&[][..], |(_, layers)| *layers);
+        for layer in layers {
+            if active.contains(*layer) {
+                problems.push(format!(
+                    "layer `{layer}` is active although {DISABLE_ENV} switched `{disabled}` off"
+                ));
+            }
+        }
+    }
+    if !run.leftovers.is_empty() {
+        problems.push(format!(
+            "processes of the fixture outlived the grade: {:?}",
+            run.leftovers
+        ));
+    }
+    // No layer can be switched off that lets a secret of the grader's
+    // environment through: builds and tests inherit an allow-list.
+    for (name, secret) in SECRET_ENV {
+        for seen in run
+            .canaries_seen
+            .iter()
+            .filter(|seen| seen.contains(secret))
+        {
+            problems.push(format!(
+                "the grader's ${name} reached the submission: {seen} (builds and tests must not \
+                 inherit it)"
+            ));
+        }
+    }
+    Some((results, active, missing))
 }
 
 fn status_and_message<'a>(results: &'a Value, test: &str) -> (&'a str, &'a str) {
@@ -569,76 +847,65 @@ fn status_and_message<'a>(results: &'a Value, test: &str) -> (&'a str, &'a str) 
     }
 }
 
-/// Checks one grade against what its active layers must stop; prints the
-/// table of behaviours and outcomes; returns the problems found.
+/// Connections the listener saw, by who made them.
+fn connections_from<'a>(run: &'a GradeRun, greeting: &str) -> Vec<&'a String> {
+    run.connections
+        .iter()
+        .filter(|line| line.contains(greeting))
+        .collect()
+}
+
+/// The hidden suite's and the reference's canaries (not the secrets) seen.
+fn hidden_canaries_seen(run: &GradeRun) -> Vec<&String> {
+    run.canaries_seen
+        .iter()
+        .filter(|seen| !SECRET_ENV.iter().any(|(_, secret)| seen.contains(secret)))
+        .collect()
+}
+
+fn table_heading(
+    title: &str,
+    setup: &GradeSetup,
+    active: &BTreeSet<String>,
+    missing: &[String],
+) -> Vec<String> {
+    vec![
+        format!(
+            "{title}: active layers {active:?}; missing {missing:?}; switched off {:?}",
+            setup.disabled
+        ),
+        "| behaviour | does | verdict | message | stopped by | contained |".to_owned(),
+        "|---|---|---|---|---|---|".to_owned(),
+    ]
+}
+
+/// Checks one grade of the misbehaving fixture against what its active
+/// layers must stop; prints the table of behaviours and outcomes; returns
+/// the problems found.
 fn check(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
     let mut problems = Vec::new();
-    if run.output.status.code() != Some(1) {
-        problems.push(format!(
-            "xtask exited with {:?}, not 1 (some test failed); stderr:\n{}",
-            run.output.status.code(),
-            String::from_utf8_lossy(&run.output.stderr)
-        ));
-    }
-    // The grader's own view: the document it printed (`--format json`),
-    // from its memory. The file on disk must say the same.
-    let printed: Option<Value> = serde_json::from_slice(&run.output.stdout).ok();
-    if run.results.is_none() || run.results != printed {
-        problems.push(format!(
-            "results.json on disk is not the document the grader printed (forged, torn or \
-             missing): {:.300}",
-            run.results_text
-        ));
-    }
-    let Some(results) = printed.as_ref().or(run.results.as_ref()) else {
-        problems.push("the grader printed no results document and wrote none".to_owned());
+    let Some((results, active, missing)) = check_common(setup, run, 1, &mut problems) else {
         return problems;
     };
-    if results["complete"] != true {
-        problems.push("the results say the grade is not complete".to_owned());
-    }
     if results["build"]["ok"] != true {
         problems.push(format!(
             "the fixture did not build: {}",
             results["build"]["message"]
         ));
     }
-    let active = sandbox_layers(results, &mut problems);
-    for disabled in setup.disabled {
-        if active.contains(*disabled) {
-            problems.push(format!(
-                "layer `{disabled}` is active although {DISABLE_ENV} switched it off"
-            ));
-        }
-    }
     let any_active = |layers: &[&str]| layers.iter().any(|layer| active.contains(*layer));
-
     let selected = |test: &str| {
         setup.filters.is_empty() || setup.filters.iter().any(|filter| test.contains(filter))
     };
-    let mut table = vec![
-        format!(
-            "{title}: active layers {active:?}, switched off {:?}",
-            setup.disabled
-        ),
-        "| behaviour | does | verdict | message | stopped by | contained |".to_owned(),
-        "|---|---|---|---|---|---|".to_owned(),
-    ];
-    let test_connections: Vec<&String> = run
-        .connections
-        .iter()
-        .filter(|line| line.contains("test process"))
-        .collect();
-    let build_connections: Vec<&String> = run
-        .connections
-        .iter()
-        .filter(|line| !line.contains("test process"))
-        .collect();
+    let mut table = table_heading(title, setup, &active, &missing);
+    let test_connections = connections_from(run, "from the test process");
+    let build_connections = connections_from(run, "from the build script");
+    let hidden_seen = hidden_canaries_seen(run);
     for behaviour in BEHAVIOURS
         .iter()
         .filter(|behaviour| selected(behaviour.test))
     {
-        let (status, message) = status_and_message(results, behaviour.test);
+        let (status, message) = status_and_message(&results, behaviour.test);
         let wanted = match behaviour.strict {
             Some((strict, layers)) if any_active(layers) => strict,
             _ => behaviour.always,
@@ -667,33 +934,31 @@ fn check(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
                 notes.push(format!("NO: {left} left running"));
             }
         }
-        let output = results["tests"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|entry| entry["name"] == behaviour.test)
-            .and_then(|entry| entry["output"].as_str())
-            .unwrap_or_default();
-        if behaviour.test == "connect_to_the_listener" && output.contains(LISTENER_PORT_ENV) {
-            // The grader cleared the environment: the check proves less.
-            notes.push("not attempted: the port did not reach the test process".to_owned());
-        }
         match behaviour.test {
-            "read_hidden_files" if !run.canaries_seen.is_empty() => {
+            "touch_memory_until_a_limit"
+                if any_active(&["cgroup"])
+                    && !message.contains("used more memory than a test may") =>
+            {
+                problems.push(format!(
+                    "touch_memory_until_a_limit: the cgroup was active, yet the message does not \
+                     say the test used more memory than a test may: {message:.200}"
+                ));
+                notes.push("NO: not told it was the memory limit".to_owned());
+            }
+            "read_hidden_files" if !hidden_seen.is_empty() => {
                 notes.push("NO: hidden files read".to_owned());
                 if any_active(&["landlock"]) {
                     problems.push(format!(
-                        "hidden files were read although landlock was active: {:?}",
-                        run.canaries_seen
+                        "hidden files were read although landlock was active: {hidden_seen:?}"
                     ));
                 }
             }
             "connect_to_the_listener" if !test_connections.is_empty() => {
                 notes.push("NO: connected".to_owned());
-                if any_active(&["namespaces", "landlock"]) {
+                if any_active(&["network-namespace", "landlock-no-tcp"]) {
                     problems.push(format!(
-                        "the test process connected to 127.0.0.1 although namespaces or landlock \
-                         was active: {test_connections:?}"
+                        "the test process connected to 127.0.0.1 although network-namespace or \
+                         landlock-no-tcp was active: {test_connections:?}"
                     ));
                 }
             }
@@ -714,24 +979,25 @@ fn check(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
         } else {
             notes.join("; ")
         };
-        let message: String = message
-            .chars()
-            .take(70)
-            .map(|ch| if ch == '\n' || ch == '|' { ' ' } else { ch })
-            .collect();
         table.push(format!(
-            "| {} | {} | {status} | {message} | {} | {contained} |",
-            behaviour.test, behaviour.does, behaviour.stopped_by
+            "| {} | {} | {status} | {} | {} | {contained} |",
+            behaviour.test,
+            behaviour.does,
+            table_cell(message),
+            behaviour.stopped_by
         ));
     }
     let build_notes = [
         (!run.build_canary_files.is_empty()).then(|| format!("wrote {:?}", run.build_canary_files)),
         (!build_connections.is_empty()).then(|| format!("connected: {build_connections:?}")),
+        (!hidden_seen.is_empty() && !selected("read_hidden_files"))
+            .then(|| format!("hidden files read: {hidden_seen:?}")),
     ];
     let build_notes: Vec<String> = build_notes.into_iter().flatten().collect();
     table.push(format!(
-        "| build script | reads hidden files, writes above its folder, connects out | - | - | \
-         landlock (files, TCP), namespaces (network) | {} |",
+        "| build script | reads hidden files and secrets, writes above its folder, connects out \
+         | - | - | landlock (files), network-namespace or landlock-no-tcp (TCP), environment \
+         allow-list (secrets) | {} |",
         if build_notes.is_empty() {
             "yes".to_owned()
         } else {
@@ -744,16 +1010,15 @@ fn check(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
             run.build_canary_files
         ));
     }
-    if !build_connections.is_empty() && any_active(&["namespaces", "landlock"]) {
+    if !build_connections.is_empty() && any_active(&["network-namespace", "landlock-no-tcp"]) {
         problems.push(format!(
-            "the build script connected to 127.0.0.1 although namespaces or landlock was active: \
-             {build_connections:?}"
+            "the build script connected to 127.0.0.1 although network-namespace or \
+             landlock-no-tcp was active: {build_connections:?}"
         ));
     }
-    if !run.leftovers.is_empty() {
+    if !hidden_seen.is_empty() && any_active(&["landlock"]) && !selected("read_hidden_files") {
         problems.push(format!(
-            "processes of the fixture outlived the grade: {:?}",
-            run.leftovers
+            "hidden files were read although landlock was active: {hidden_seen:?}"
         ));
     }
     if run.default_results_forged && !selected("write_the_results_file") {
@@ -761,6 +1026,98 @@ fn check(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
     }
     println!("{}\n", table.join("\n"));
     problems
+}
+
+/// Checks the grade of the rerunning fixture: a failed build with the
+/// grader's reason, every test failed as not graded, and nothing of the
+/// suite anywhere (printed, written, or left in the build folders).
+fn check_refused_build(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some((results, active, missing)) = check_common(setup, run, 2, &mut problems) else {
+        return problems;
+    };
+    let build_message = results["build"]["message"].as_str().unwrap_or_default();
+    if results["build"]["ok"] != false
+        || !build_message.contains("compiled a second time once the hidden suite was in the build")
+    {
+        problems.push(format!(
+            "the rerunning fixture's build was not refused for running beside the suite: ok = \
+             {}, message: {build_message:.300}",
+            results["build"]["ok"]
+        ));
+    }
+    let graded: Vec<&str> = results["tests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| {
+            entry["status"] != "FAIL"
+                || !entry["message"]
+                    .as_str()
+                    .is_some_and(|message| message.starts_with("not graded"))
+        })
+        .filter_map(|entry| entry["name"].as_str())
+        .collect();
+    if !graded.is_empty() || results["tests"].as_array().is_none_or(Vec::is_empty) {
+        problems.push(format!(
+            "after a refused build every test must fail as not graded; these did not: {graded:?}"
+        ));
+    }
+    let hidden_seen = hidden_canaries_seen(run);
+    if !hidden_seen.is_empty() {
+        problems.push(format!(
+            "the refused build's reading of the suite shows in the grade: {hidden_seen:?}"
+        ));
+    }
+    if !run.stashed.is_empty() {
+        problems.push(format!(
+            "the refused build left what it read of the hidden suite in the build folders, where \
+             the next submission's build script can read it: {:?}",
+            run.stashed
+        ));
+    }
+    let build_connections = connections_from(run, "from the rerunning build script");
+    if !build_connections.is_empty()
+        && active
+            .iter()
+            .any(|layer| layer == "network-namespace" || layer == "landlock-no-tcp")
+    {
+        problems.push(format!(
+            "the rerunning build script connected to 127.0.0.1 although network-namespace or \
+             landlock-no-tcp was active: {build_connections:?}"
+        ));
+    }
+    let mut table = table_heading(title, setup, &active, &missing);
+    let notes: Vec<String> = [
+        (!hidden_seen.is_empty()).then(|| "suite shown in the grade".to_owned()),
+        (!run.stashed.is_empty())
+            .then(|| format!("{} copies of the suite left in target/", run.stashed.len())),
+        (!build_connections.is_empty()).then(|| "connected".to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    table.push(format!(
+        "| build script rerun beside the suite | rerun-if-changed on a missing file; reads the \
+         suite, stashes it in target/, connects out | build failed | {} | two-step build \
+         (refused), landlock, network-namespace | {} |",
+        table_cell(build_message),
+        if notes.is_empty() {
+            "yes".to_owned()
+        } else {
+            format!("NO: {}", notes.join("; "))
+        }
+    ));
+    println!("{}\n", table.join("\n"));
+    problems
+}
+
+/// `text` shortened to one table cell.
+fn table_cell(text: &str) -> String {
+    text.chars()
+        .take(70)
+        .map(|ch| if ch == '\n' || ch == '|' { ' ' } else { ch })
+        .collect()
 }
 
 fn assert_no_problems(title: &str, problems: &[String]) {
@@ -776,18 +1133,16 @@ fn assert_no_problems(title: &str, problems: &[String]) {
 #[test]
 fn every_misbehaviour_fails_only_its_own_test_with_every_available_layer() {
     let _clean_up = CleanUpGuard;
-    let setup = GradeSetup {
-        disabled: &[],
-        filters: &[],
-    };
+    let setup = GradeSetup::EVERYTHING;
     let run = grade_fixture(&setup);
     let problems = check("every layer", &setup, &run);
     assert_no_problems("every layer", &problems);
 }
 
 /// With some layers switched off, the others still stop what they stop.
-/// Two grades, each of the misbehaviours the remaining layers answer for
-/// (and a benign test).
+/// Two grades, each of the misbehaviours the remaining layers answer for,
+/// a benign test, and what the switched-off layers let through (shown in
+/// the table as not contained).
 #[test]
 fn the_remaining_layers_hold_when_some_are_switched_off() {
     let _clean_up = CleanUpGuard;
@@ -799,10 +1154,13 @@ fn the_remaining_layers_hold_when_some_are_switched_off() {
         filters: &[
             "benign_sum",
             "allocate_20_gib",
+            "touch_memory_until_a_limit",
             "fork_bomb",
             "double_forked_daemon",
             "write_the_results_file",
+            "connect_to_the_listener",
         ],
+        ..GradeSetup::EVERYTHING
     };
     let run = grade_fixture(&limits_only);
     problems.extend(check(
@@ -815,12 +1173,15 @@ fn the_remaining_layers_hold_when_some_are_switched_off() {
         disabled: &["rlimits", "drop-user", "seccomp"],
         filters: &[
             "benign_greeting",
+            "allocate_20_gib",
             "touch_memory_until_a_limit",
+            "fork_bomb",
             "read_hidden_files",
             "connect_to_the_listener",
             "write_the_results_file",
             "double_forked_daemon",
         ],
+        ..GradeSetup::EVERYTHING
     };
     let run = grade_fixture(&isolation_only);
     problems.extend(check(
@@ -829,6 +1190,65 @@ fn the_remaining_layers_hold_when_some_are_switched_off() {
         &run,
     ));
     assert_no_problems("layers switched off", &problems);
+}
+
+/// A build script that runs again beside the hidden suite gets the build
+/// refused, and nothing it read there reaches anyone.
+#[test]
+fn a_build_script_that_reruns_beside_the_suite_is_refused() {
+    let _clean_up = CleanUpGuard;
+    let setup = GradeSetup {
+        fixture: Fixture::Rerunning,
+        ..GradeSetup::EVERYTHING
+    };
+    let run = grade_fixture(&setup);
+    let problems = check_refused_build("build script rerunning beside the suite", &setup, &run);
+    assert_no_problems("rerunning build script", &problems);
+}
+
+/// Why an unprivileged grade cannot run here, if it cannot.
+fn unprivileged_grade_unavailable() -> Option<String> {
+    // SAFETY: plain getter.
+    if unsafe { libc::geteuid() } != 0 {
+        return Some("the tests do not run as root (needed to switch to uid 65534)".to_owned());
+    }
+    let works = |program: &str, args: &[&str]| {
+        std::process::Command::new(program)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    if !works("unshare", &["--mount", "--propagation", "private", "true"]) {
+        return Some("`unshare --mount` does not work here".to_owned());
+    }
+    if !works(
+        "setpriv",
+        &["--reuid=65534", "--regid=65534", "--clear-groups", "true"],
+    ) {
+        return Some("`setpriv` cannot switch to uid 65534 here".to_owned());
+    }
+    None
+}
+
+/// The whole grader as an unprivileged user (drop-user and the cgroup
+/// missing, as on a CI runner or a laptop): every misbehaviour again.
+/// Where the tests do not run as root, says why it checked nothing.
+#[test]
+fn the_layers_of_an_unprivileged_grader_hold() {
+    if let Some(reason) = unprivileged_grade_unavailable() {
+        println!("unprivileged grade not run: {reason}");
+        return;
+    }
+    let _clean_up = CleanUpGuard;
+    let setup = GradeSetup {
+        unprivileged: true,
+        ..GradeSetup::EVERYTHING
+    };
+    let run = grade_fixture(&setup);
+    let problems = check("unprivileged grader (uid 65534)", &setup, &run);
+    assert_no_problems("unprivileged grader", &problems);
 }
 
 #[test]
@@ -842,17 +1262,24 @@ fn the_fixture_and_the_tests_agree_on_the_behaviours() {
         );
     }
     let fixture = std::fs::read_to_string(fixture_dir().join("src").join("lib.rs")).unwrap();
+    let ports = format!("{}..{}", LISTENER_PORTS.start, LISTENER_PORTS.end);
     for name in [
         "adv9-daemon",
         "adv9-rewriter",
         "adv9-forkbomb",
         FORGED_MARKER,
+        ports.as_str(),
     ] {
         assert!(fixture.contains(name), "the fixture no longer uses {name}");
     }
     let build_script = std::fs::read_to_string(fixture_dir().join("build.rs")).unwrap();
     assert!(build_script.contains(BUILD_CANARY_FILE));
-    assert!(build_script.contains(LISTENER_PORT_ENV));
+    assert!(build_script.contains(&ports));
+    assert!(build_script.contains(&format!("rerun-if-changed={NONCE_FILE}")));
+    let rerunning = std::fs::read_to_string(Fixture::Rerunning.dir().join("build.rs")).unwrap();
+    assert!(rerunning.contains(STASH_FILE));
+    assert!(rerunning.contains(RERUN_LEAK_MARKER));
+    assert!(rerunning.contains(&ports));
     assert!(!fixture.contains("ADVERSARIAL-CANARY-"));
-    assert_eq!(canaries().len(), 2);
+    assert_eq!(canaries().len(), 2 + SECRET_ENV.len());
 }

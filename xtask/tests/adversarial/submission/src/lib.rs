@@ -46,8 +46,9 @@ pub const FORK_BOMB_DEPTH: u32 = 9;
 pub const REWRITER_LIFETIME: Duration = Duration::from_secs(20);
 /// What the results writer puts in every results file it reaches.
 pub const FORGED_RESULTS: &str = r#"{"forged_by":"adversarial fixture","totals":{"points":999}}"#;
-/// The environment variable carrying the test's listener port.
-pub const LISTENER_PORT_ENV: &str = "ADVERSARIAL_LISTENER_PORT";
+/// The ports the adversarial test's listener may be on (it binds the
+/// first free one).
+pub const LISTENER_PORTS: std::ops::Range<u16> = 47300..47340;
 
 /// Whatever the build script managed to read of hidden files.
 const BUILD_LEAK: &str = env!("ADVERSARIAL_BUILD_LEAK");
@@ -320,8 +321,12 @@ fn results_file_candidates() -> Vec<PathBuf> {
     candidates.push(PathBuf::from("results.json"));
     // A real cheater would try every results.json it can see; this one
     // spares output folders that are not the adversarial test's, because
-    // other tests may be grading on the same machine.
-    if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+    // other tests may be grading on the same machine. (`TMPDIR` is the
+    // test's own scratch folder: the shared one is tried by name too.)
+    for temporary in [std::env::temp_dir(), PathBuf::from("/tmp")] {
+        let Ok(entries) = std::fs::read_dir(temporary) else {
+            continue;
+        };
         for entry in entries.flatten() {
             if entry
                 .file_name()
@@ -358,33 +363,32 @@ pub fn read_hidden_files(seed: u64) -> u64 {
             Err(err) => println!("could not read {}: {err}", path.display()),
         }
     }
+    for (name, value) in std::env::vars() {
+        if name.contains("TOKEN") || name.contains("SECRET") {
+            println!("the environment holds ${name} = {value}");
+        }
+    }
     println!("the build script read: {BUILD_LEAK}");
     eprintln!("the build script read: {BUILD_LEAK}");
     wrong(seed)
 }
 
-/// Connects to the test's listener on 127.0.0.1 (its port comes in
-/// [`LISTENER_PORT_ENV`]) and sends a line.
+/// Connects to every port of the range the test's listener binds one of
+/// ([`LISTENER_PORTS`]: a connection to a closed loopback port fails at
+/// once) and sends a line on each connection made.
 pub fn connect_to_the_listener(seed: u64) -> u64 {
-    match std::env::var(LISTENER_PORT_ENV) {
-        Ok(port) => {
-            let address = format!("127.0.0.1:{port}");
-            let connected = address
-                .parse()
-                .map_err(|err| format!("{err}"))
-                .and_then(|address| {
-                    std::net::TcpStream::connect_timeout(&address, Duration::from_secs(1))
-                        .map_err(|err| format!("{err}"))
-                });
-            match connected {
-                Ok(mut stream) => {
-                    let _ = stream.write_all(b"hello from the test process\n");
-                    println!("connected to {address}");
-                }
-                Err(err) => println!("could not connect to {address}: {err}"),
+    let mut connected = Vec::new();
+    let mut last_error = None;
+    for port in LISTENER_PORTS {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_secs(1)) {
+            Ok(mut stream) => {
+                let _ = stream.write_all(b"hello from the test process\n");
+                connected.push(port);
             }
+            Err(err) => last_error = Some(err),
         }
-        Err(_) => println!("no {LISTENER_PORT_ENV} in the environment: nothing to connect to"),
     }
+    println!("connected to ports {connected:?}; last error: {last_error:?}");
     wrong(seed)
 }
