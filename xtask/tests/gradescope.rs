@@ -197,9 +197,10 @@ mod contents {
         assert!(!names.iter().any(|name| name.starts_with("grader/explorer")));
         assert!(!names.iter().any(|name| name.starts_with("labs/labsync")));
         assert!(
-            !names.contains(&"labs/lab1-threads/Cargo.toml"),
-            "no member needs the student crate"
+            names.contains(&"labs/lab1-threads/Cargo.toml"),
+            "the student crate's manifest lists what a submission may depend on"
         );
+        assert!(!names.iter().any(|name| name.starts_with("grader/fixtures")));
         insta::assert_snapshot!("lab1_files", names.join("\n"));
     }
 
@@ -218,8 +219,8 @@ mod contents {
         assert!(names.contains(&"labs/lab5-multiprocessing/src/worker.rs"));
         assert!(names.contains(&"labs/lab5-multiprocessing/src/ex1_spawn/provided.rs"));
         assert!(
-            !names.contains(&"labs/lab5-multiprocessing/src/lib.rs"),
-            "only the included files, not the stubs"
+            names.contains(&"labs/lab5-multiprocessing/src/lib.rs"),
+            "the stubs, which setup.sh grades as a submission"
         );
     }
 
@@ -355,6 +356,42 @@ mod autograder {
         std::fs::write(
             &manifest_path,
             manifest.replace("../../../solutions", &solutions.display().to_string()),
+        )
+        .unwrap();
+    }
+
+    /// Copies a fixture into the submission folder (at `relative_dir`) as
+    /// one crate, the way a student must hand it in: an upload is built with
+    /// the lab's dependencies only, so the reference it builds on comes
+    /// along as a module (`src/reference/`) instead of a dependency.
+    fn submit_fixture_as_one_crate(fixture: &str, submission_dir: &Path, relative_dir: &str) {
+        let source = course_root().join("grader").join("fixtures").join(fixture);
+        let dest = submission_dir.join(relative_dir);
+        copy_tree(&source, &dest);
+        let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
+        let manifest: String = manifest
+            .lines()
+            .filter(|line| !line.starts_with("reference ="))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        std::fs::write(dest.join("Cargo.toml"), manifest).unwrap();
+        let module = dest.join("src").join("reference");
+        copy_tree(&course_root().join("solutions/lab1-threads/src"), &module);
+        std::fs::rename(module.join("lib.rs"), module.join("mod.rs")).unwrap();
+        for entry in std::fs::read_dir(&module).unwrap().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            std::fs::write(entry.path(), text.replace("crate::", "crate::reference::")).unwrap();
+        }
+        // After the crate's inner doc comment, which must come first.
+        let lib = std::fs::read_to_string(dest.join("src/lib.rs")).unwrap();
+        let docs: String = lib
+            .lines()
+            .take_while(|line| line.starts_with("//!"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        std::fs::write(
+            dest.join("src/lib.rs"),
+            format!("{docs}mod reference;\n{}", &lib[docs.len()..]),
         )
         .unwrap();
     }
@@ -500,7 +537,7 @@ mod autograder {
 
         // The misbehaving fixture at the top of the submission.
         let submission = fresh_submission(&root);
-        submit_fixture("lab1-misbehaving", &submission, ".", &root);
+        submit_fixture_as_one_crate("lab1-misbehaving", &submission, ".");
         let run = run_script(
             &root,
             "run_autograder",
