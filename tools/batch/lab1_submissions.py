@@ -135,6 +135,30 @@ def tar_gz_folder(folder, archive):
             bundle.add(path, str(path.relative_to(folder)), recursive=False)
 
 
+def write_fixture_as_one_crate(fixture, crate):
+    """A fixture built on the reference, as one crate a student could upload."""
+    shutil.copytree(fixture, crate)
+    manifest = crate / "Cargo.toml"
+    manifest.write_text(
+        "".join(
+            line + "\n"
+            for line in manifest.read_text().splitlines()
+            if not line.startswith("reference =")
+        )
+    )
+    module = crate / "src" / "reference"
+    shutil.copytree(REFERENCE_SRC, module)
+    (module / "lib.rs").rename(module / "mod.rs")
+    for path in module.iterdir():
+        path.write_text(path.read_text().replace("crate::", "crate::reference::"))
+    lib = (crate / "src" / "lib.rs").read_text().splitlines(keepends=True)
+    docs = 0
+    while docs < len(lib) and lib[docs].startswith("//!"):
+        docs += 1
+    lib.insert(docs, "mod reference;\n")
+    (crate / "src" / "lib.rs").write_text("".join(lib))
+
+
 def write_reference_copies(out, scratch, count):
     """`count` reference copies: folders, zips of a folder, .tar.gz."""
     for copy_idx in range(1, count + 1):
@@ -186,17 +210,12 @@ def main():
     for copy_idx in range(1, 4):
         write_crate(out / f"stubs-{copy_idx}", STUBS_SRC)
 
-    # The lab 1 fixtures; the misbehaving one re-exports the reference, whose
-    # relative path must become absolute in a copy.
-    for name in ["lab1-type-error", "lab1-api-mismatch", "lab1-misbehaving"]:
+    # The lab 1 fixtures. The misbehaving one re-exports the reference; an
+    # upload is built with the lab's dependencies only, so the reference
+    # comes along as a module of the crate instead of a dependency.
+    for name in ["lab1-type-error", "lab1-api-mismatch"]:
         shutil.copytree(FIXTURES / name, out / f"fixture-{name}")
-        manifest = out / f"fixture-{name}" / "Cargo.toml"
-        manifest.write_text(
-            manifest.read_text().replace(
-                'path = "../../../solutions/lab1-threads"',
-                f'path = "{COURSE_ROOT / "solutions" / "lab1-threads"}"',
-            )
-        )
+    write_fixture_as_one_crate(FIXTURES / "lab1-misbehaving", out / "fixture-lab1-misbehaving")
 
     # 9 buggy variants of the reference.
     for name, file_name, old, new in BUGGY_VARIANTS:

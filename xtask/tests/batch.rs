@@ -26,7 +26,10 @@ use serde_json::Value;
 
 #[path = "support/course.rs"]
 mod course;
+#[path = "support/one_crate.rs"]
+mod one_crate;
 use course::{course_root, xtask};
+use one_crate::fixture_as_one_crate;
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -155,23 +158,13 @@ fn write_submissions(submissions: &Path, scratch: &Path) {
         &course_root().join("grader/fixtures/lab1-type-error"),
         &submissions.join("dave"),
     );
-    // The misbehaving fixture re-exports the reference through a relative
-    // path, which must become absolute in a copy.
-    let erin = submissions.join("erin");
-    copy_dir(
-        &course_root().join("grader/fixtures/lab1-misbehaving"),
-        &erin,
+    // The misbehaving fixture, uploaded as one crate.
+    fixture_as_one_crate(
+        &course_root(),
+        "lab1-misbehaving",
+        "lab1-threads",
+        &submissions.join("erin"),
     );
-    let manifest = std::fs::read_to_string(erin.join("Cargo.toml")).unwrap();
-    let reference = course_root().join("solutions/lab1-threads");
-    std::fs::write(
-        erin.join("Cargo.toml"),
-        manifest.replace(
-            "\"../../../solutions/lab1-threads\"",
-            &format!("\"{}\"", reference.display()),
-        ),
-    )
-    .unwrap();
     // Sources but no Cargo.toml.
     copy_dir(
         &course_root().join("solutions/lab1-threads/src"),

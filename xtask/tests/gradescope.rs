@@ -34,6 +34,9 @@ use serde_json::Value;
 mod course;
 use course::{course_root, xtask};
 
+#[path = "support/one_crate.rs"]
+mod one_crate;
+use one_crate::fixture_as_one_crate;
 #[path = "support/gradescope_schema.rs"]
 mod gradescope_schema;
 
@@ -360,42 +363,6 @@ mod autograder {
         .unwrap();
     }
 
-    /// Copies a fixture into the submission folder (at `relative_dir`) as
-    /// one crate, the way a student must hand it in: an upload is built with
-    /// the lab's dependencies only, so the reference it builds on comes
-    /// along as a module (`src/reference/`) instead of a dependency.
-    fn submit_fixture_as_one_crate(fixture: &str, submission_dir: &Path, relative_dir: &str) {
-        let source = course_root().join("grader").join("fixtures").join(fixture);
-        let dest = submission_dir.join(relative_dir);
-        copy_tree(&source, &dest);
-        let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
-        let manifest: String = manifest
-            .lines()
-            .filter(|line| !line.starts_with("reference ="))
-            .map(|line| format!("{line}\n"))
-            .collect();
-        std::fs::write(dest.join("Cargo.toml"), manifest).unwrap();
-        let module = dest.join("src").join("reference");
-        copy_tree(&course_root().join("solutions/lab1-threads/src"), &module);
-        std::fs::rename(module.join("lib.rs"), module.join("mod.rs")).unwrap();
-        for entry in std::fs::read_dir(&module).unwrap().flatten() {
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            std::fs::write(entry.path(), text.replace("crate::", "crate::reference::")).unwrap();
-        }
-        // After the crate's inner doc comment, which must come first.
-        let lib = std::fs::read_to_string(dest.join("src/lib.rs")).unwrap();
-        let docs: String = lib
-            .lines()
-            .take_while(|line| line.starts_with("//!"))
-            .map(|line| format!("{line}\n"))
-            .collect();
-        std::fs::write(
-            dest.join("src/lib.rs"),
-            format!("{docs}mod reference;\n{}", &lib[docs.len()..]),
-        )
-        .unwrap();
-    }
-
     /// Writes a lab 1 crate as a student would submit it: the student
     /// crate's own manifest (`edition.workspace = true`...) with the
     /// reference's sources in `src/`.
@@ -537,7 +504,12 @@ mod autograder {
 
         // The misbehaving fixture at the top of the submission.
         let submission = fresh_submission(&root);
-        submit_fixture_as_one_crate("lab1-misbehaving", &submission, ".");
+        fixture_as_one_crate(
+            &course_root(),
+            "lab1-misbehaving",
+            "lab1-threads",
+            &submission,
+        );
         let run = run_script(
             &root,
             "run_autograder",
