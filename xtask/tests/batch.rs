@@ -29,7 +29,7 @@ mod course;
 #[path = "support/one_crate.rs"]
 mod one_crate;
 use course::{course_root, xtask};
-use one_crate::fixture_as_one_crate;
+use one_crate::{copy_tree, fixture_as_one_crate};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -72,22 +72,9 @@ fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Copies a folder recursively.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The reference solution as a student's standalone crate.
 fn write_reference_copy(dir: &Path) {
-    copy_dir(
+    copy_tree(
         &course_root().join("solutions/lab1-threads/src"),
         &dir.join("src"),
     );
@@ -154,7 +141,7 @@ fn write_submissions(submissions: &Path, scratch: &Path) {
     let tarred = scratch.join("carol");
     write_reference_copy(&tarred);
     write_tar_gz(&tarred, &submissions.join("carol.tar.gz"));
-    copy_dir(
+    copy_tree(
         &course_root().join("grader/fixtures/lab1-type-error"),
         &submissions.join("dave"),
     );
@@ -166,7 +153,7 @@ fn write_submissions(submissions: &Path, scratch: &Path) {
         &submissions.join("erin"),
     );
     // Sources but no Cargo.toml.
-    copy_dir(
+    copy_tree(
         &course_root().join("solutions/lab1-threads/src"),
         &submissions.join("frank").join("src"),
     );
@@ -552,7 +539,7 @@ mod grading {
         // Stub copies: each builds and fails every test quickly.
         for student in ["first", "second", "third"] {
             let dir = submissions.join(student);
-            copy_dir(
+            copy_tree(
                 &course_root().join("labs/lab1-threads/src"),
                 &dir.join("src"),
             );

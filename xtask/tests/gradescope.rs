@@ -36,7 +36,7 @@ use course::{course_root, xtask};
 
 #[path = "support/one_crate.rs"]
 mod one_crate;
-use one_crate::fixture_as_one_crate;
+use one_crate::{copy_tree, fixture_as_one_crate};
 #[path = "support/gradescope_schema.rs"]
 mod gradescope_schema;
 
@@ -386,18 +386,6 @@ mod autograder {
     fn grader_results(root: &Path) -> LabResults {
         let path = root.join("results").join("grader").join("results.json");
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
-
-    fn copy_tree(source: &Path, dest: &Path) {
-        std::fs::create_dir_all(dest).unwrap();
-        for entry in std::fs::read_dir(source).unwrap().flatten() {
-            let target = dest.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_tree(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
     }
 
     /// Empties the submission and results folders for the next submission.

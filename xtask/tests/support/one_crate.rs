@@ -45,7 +45,8 @@ pub fn fixture_as_one_crate(course_root: &Path, fixture: &str, lab_crate: &str, 
     .unwrap();
 }
 
-fn copy_tree(source: &Path, dest: &Path) {
+/// Copies a folder recursively.
+pub fn copy_tree(source: &Path, dest: &Path) {
     std::fs::create_dir_all(dest).unwrap();
     for entry in std::fs::read_dir(source).unwrap().flatten() {
         let target = dest.join(entry.file_name());
