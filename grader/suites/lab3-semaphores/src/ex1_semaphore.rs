@@ -3,6 +3,11 @@
 //! up after about its timeout and returns as soon as a permit comes back,
 //! the permit guard gives its permit back even on a panic, and a stress run
 //! (native).
+//!
+//! The native tests' values (what `try_acquire` and `acquire_timeout`
+//! returned, the permits left) are recorded with `grader::harness::answer`
+//! and compared by the grader with the reference solution's; timing ratios
+//! and the stress run's occupancy probe are judged here.
 
 /// Under the schedule explorer: admission and wake-ups on every explored
 /// interleaving.
@@ -123,6 +128,7 @@ pub mod native {
     use std::thread::sleep;
     use std::time::{Duration, Instant};
 
+    use grader::harness::{AnswerOptions, answer, answer_with};
     use lab3_semaphores::Semaphore;
     use labkit::{ConcurrencyProbe, measure, unit, units};
 
@@ -142,14 +148,17 @@ pub mod native {
                 (taken, semaphore.available_permits())
             },
         );
-        assert_eq!(
-            taken,
-            [true, true, false],
-            "a semaphore of 2 must give exactly 2 permits to try_acquire"
+        answer_with(
+            "Semaphore::new(2): try_acquire() x3",
+            &taken,
+            AnswerOptions {
+                note: "a semaphore of 2 must give exactly 2 permits to try_acquire",
+                ..AnswerOptions::default()
+            },
         );
-        assert_eq!(
-            left, 0,
-            "after taking both permits, available_permits() should be 0"
+        answer(
+            "Semaphore::new(2): available_permits() after try_acquire() x3",
+            &left,
         );
 
         let after_release = call_graded_within(
@@ -157,20 +166,26 @@ pub mod native {
             "try_acquire must never wait",
             || {
                 let semaphore = Semaphore::new(1);
-                assert!(semaphore.try_acquire());
+                let first = semaphore.try_acquire();
                 let while_empty = semaphore.try_acquire();
                 semaphore.release();
                 (
+                    first,
                     while_empty,
                     semaphore.try_acquire(),
                     Semaphore::new(0).try_acquire(),
                 )
             },
         );
-        assert_eq!(
-            after_release,
-            (false, true, false),
-            "expected (false while empty, true after a release, false on Semaphore::new(0))"
+        answer_with(
+            "Semaphore::new(1): try_acquire(), try_acquire() while empty, release() then \
+             try_acquire(); Semaphore::new(0).try_acquire()",
+            &after_release,
+            AnswerOptions {
+                note: "the free permit is taken, none while empty, the released one again, and \
+                       Semaphore::new(0) has none",
+                ..AnswerOptions::default()
+            },
         );
     }
 
@@ -192,10 +207,14 @@ pub mod native {
                 )
             },
         );
-        assert_eq!(
-            zero,
-            (false, true),
-            "a zero timeout means: take a free permit if there is one, otherwise give up at once"
+        answer_with(
+            "acquire_timeout(0) on Semaphore::new(0) and on Semaphore::new(1)",
+            &zero,
+            AnswerOptions {
+                note: "a zero timeout means: take a free permit if there is one, otherwise give \
+                       up at once",
+                ..AnswerOptions::default()
+            },
         );
     }
 
@@ -221,9 +240,9 @@ pub mod native {
                 outcome
             },
         );
-        assert!(
-            got_one,
-            "acquire_timeout returned false although a permit was released during the wait"
+        answer(
+            "acquire_timeout(100 units) while another thread releases after 1 unit",
+            &got_one,
         );
         let ratio = elapsed.div_duration_f64(timeout);
         grader::harness::metric("acquire_timeout_woken_after_units", in_units(elapsed));
@@ -261,19 +280,27 @@ pub mod native {
                 )
             },
         );
-        assert!(
-            !taken_while_held,
-            "try_acquire got a permit while the only one was held by a guard"
-        );
-        assert_eq!(
-            after_drop, 1,
-            "dropping the permit guard did not give the permit back"
-        );
+        // The holder panics on purpose: the test's own set-up, checked here.
         assert!(holder_panicked, "the holder thread was expected to panic");
-        assert_eq!(
-            after_panic, 1,
-            "a thread that panicked while holding a permit guard did not give the permit back; \
-             the guard's Drop must release it (drop runs during a panic too)"
+        answer(
+            "Semaphore::new(1): try_acquire() while permit()'s guard is held",
+            &taken_while_held,
+        );
+        answer_with(
+            "Semaphore::new(1): available_permits() after the guard is dropped",
+            &after_drop,
+            AnswerOptions {
+                note: "the guard's Drop must give the permit back",
+                ..AnswerOptions::default()
+            },
+        );
+        answer_with(
+            "Semaphore::new(1): available_permits() after a thread panicked holding a guard",
+            &after_panic,
+            AnswerOptions {
+                note: "the guard's Drop must release the permit (drop runs during a panic too)",
+                ..AnswerOptions::default()
+            },
         );
     }
 
@@ -328,9 +355,13 @@ pub mod native {
             "over-admission: {} threads held a permit at once of a semaphore with {PERMITS}",
             probe.max_inside()
         );
-        assert_eq!(
-            left, PERMITS,
-            "permits lost or created: {left} free at the end instead of {PERMITS}"
+        answer_with(
+            "8 threads x 2000 rounds on Semaphore::new(3): available_permits() at the end",
+            &left,
+            AnswerOptions {
+                note: "permits lost or created",
+                ..AnswerOptions::default()
+            },
         );
     }
 }

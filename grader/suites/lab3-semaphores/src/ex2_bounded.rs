@@ -1,6 +1,11 @@
 //! Exercise 2, `BoundedSemaphore`: a release above the initial count is a
 //! typed error that changes nothing (native); never more holders than
 //! permits, and two racing extra releases cannot both succeed (explored).
+//!
+//! The native test records whether each release went through, the counts
+//! and `try_acquire`'s results with `grader::harness::answer`, for the
+//! grader to compare with the reference solution's; what a refusal says
+//! (the lab's own `TooManyReleases`) is checked here.
 
 /// Under the schedule explorer.
 #[cfg(feature = "explore")]
@@ -108,6 +113,7 @@ pub mod explored {
 /// Real threads.
 #[cfg(not(feature = "explore"))]
 pub mod native {
+    use grader::harness::{AnswerOptions, answer, answer_with};
     use lab3_semaphores::{BoundedSemaphore, TooManyReleases};
 
     use crate::support::call_graded_within;
@@ -151,35 +157,62 @@ pub mod native {
             left_at_end,
             tries,
         ) = steps;
-        let refused = Err(TooManyReleases { permits: 2 });
-        assert_eq!(
-            extra_at_start, refused,
-            "a release on a fresh BoundedSemaphore::new(2) (both permits free) must be refused"
+        // What a refusal says is the lab's own error type: checked here.
+        for (call, outcome) in [
+            ("1. release() with both permits free", &extra_at_start),
+            ("4. release() a third time", &one_too_many),
+        ] {
+            if let Err(refusal) = outcome {
+                assert_eq!(
+                    *refusal,
+                    TooManyReleases { permits: 2 },
+                    "BoundedSemaphore::new(2): {call} was refused with the wrong error; it must \
+                     name the initial count"
+                );
+            }
+        }
+        answer_with(
+            "BoundedSemaphore::new(2): 1. release() with both permits free",
+            &ok_or_refused(&extra_at_start),
+            AnswerOptions {
+                note: "releasing above the initial count must be refused",
+                ..AnswerOptions::default()
+            },
         );
-        assert_eq!(
-            left_after_refusal, 2,
-            "a refused release must not change the count"
+        answer_with(
+            "BoundedSemaphore::new(2): 2. available_permits() after the refused release",
+            &left_after_refusal,
+            AnswerOptions {
+                note: "a refused release must not change the count",
+                ..AnswerOptions::default()
+            },
         );
-        assert_eq!(
-            (back_one, back_two),
-            (Ok(()), Ok(())),
-            "two permits were acquired; giving both back must succeed"
+        answer(
+            "BoundedSemaphore::new(2): 3. acquire() x2, then release() x2",
+            &[ok_or_refused(&back_one), ok_or_refused(&back_two)],
         );
-        assert_eq!(
-            one_too_many, refused,
-            "released more often than acquired: the third release must be refused"
+        answer_with(
+            "BoundedSemaphore::new(2): 4. release() a third time",
+            &ok_or_refused(&one_too_many),
+            AnswerOptions {
+                note: "released more often than acquired: the third release must be refused",
+                ..AnswerOptions::default()
+            },
         );
-        assert_eq!(
-            left_at_end, 2,
-            "the count must never go above the initial 2"
+        answer_with(
+            "BoundedSemaphore::new(2): 5. available_permits() at the end",
+            &left_at_end,
+            AnswerOptions {
+                note: "the count must never go above the initial count",
+                ..AnswerOptions::default()
+            },
         );
-        assert_eq!(
-            tries,
-            [true, true, false],
-            "after the refused releases, exactly 2 permits may be taken"
+        answer(
+            "BoundedSemaphore::new(2): 6. try_acquire() x3 at the end",
+            &tries,
         );
 
-        let empty = call_graded_within(
+        let (release_on_empty, try_on_empty) = call_graded_within(
             "BoundedSemaphore::new(0).release()",
             "a single thread never needs to wait here",
             || {
@@ -189,10 +222,31 @@ pub mod native {
                 )
             },
         );
-        assert_eq!(
-            empty,
-            (Err(TooManyReleases { permits: 0 }), false),
-            "a bounded semaphore of 0 permits can never be released or acquired"
+        if let Err(refusal) = &release_on_empty {
+            assert_eq!(
+                *refusal,
+                TooManyReleases { permits: 0 },
+                "BoundedSemaphore::new(0).release() was refused with the wrong error; it must \
+                 name the initial count"
+            );
+        }
+        answer_with(
+            "BoundedSemaphore::new(0): release(); try_acquire()",
+            &(ok_or_refused(&release_on_empty), try_on_empty),
+            AnswerOptions {
+                note: "a bounded semaphore of 0 permits can never be released or acquired",
+                ..AnswerOptions::default()
+            },
         );
+    }
+
+    /// A release's outcome as the grader compares it: whether it went
+    /// through. What a refusal says is the lab's own type, checked in the
+    /// test.
+    fn ok_or_refused(outcome: &Result<(), TooManyReleases>) -> &'static str {
+        match outcome {
+            Ok(()) => "Ok",
+            Err(_) => "refused",
+        }
     }
 }

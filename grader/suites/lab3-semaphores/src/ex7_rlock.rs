@@ -3,6 +3,11 @@
 //! lock cannot release it (explored); the owner may acquire again and must
 //! release as often, and the errors for an unlocked lock and a stranger
 //! (native).
+//!
+//! The native test records what each call returned (whether a release went
+//! through) with `grader::harness::answer`, for the grader to compare with
+//! the reference solution's; which error a refusal carries (the lab's own
+//! `RLockError`) is checked here.
 
 /// Under the schedule explorer.
 #[cfg(feature = "explore")]
@@ -132,6 +137,7 @@ pub mod explored {
 pub mod native {
     use std::sync::Arc;
 
+    use grader::harness::{AnswerOptions, answer, answer_with};
     use lab3_semaphores::{RLock, RLockError};
 
     use crate::support::call_graded_within;
@@ -156,17 +162,28 @@ pub mod native {
                 (fresh, held, releases, lock.is_held_by_current_thread())
             },
         );
-        assert_eq!(
-            owner_steps,
-            (
-                false,
-                true,
-                [Ok(()), Ok(()), Ok(()), Err(RLockError::NotLocked)],
-                false
-            ),
-            "expected (not held when new, held after 3 acquires, 3 releases Ok then \
-             Err(NotLocked), not held at the end)"
+        let (fresh, held, releases, held_at_end) = owner_steps;
+        // What a refusal says is the lab's own error type, checked here:
+        // the owner of a lock is never refused as a stranger.
+        for refusal in releases.iter().filter_map(|outcome| outcome.as_ref().err()) {
+            assert_eq!(
+                *refusal,
+                RLockError::NotLocked,
+                "the owner's release of a lock it no longer holds must be refused as NotLocked"
+            );
+        }
+        answer("1. RLock::new(): is_held_by_current_thread()", &fresh);
+        answer("2. acquire() x3: is_held_by_current_thread()", &held);
+        answer_with(
+            "3. release() x4 by the owner",
+            &releases.each_ref().map(ok_or_refused),
+            AnswerOptions {
+                note: "the owner must release as often as it acquired, and a release too many is \
+                       refused",
+                ..AnswerOptions::default()
+            },
         );
+        answer("4. then is_held_by_current_thread()", &held_at_end);
 
         // While another thread holds it: not ours, and not ours to release;
         // once it is fully released, ours to take.
@@ -206,21 +223,46 @@ pub mod native {
             },
         );
         let (mine, refused, afterwards) = stranger_view;
-        assert!(
-            !mine,
-            "is_held_by_current_thread() is true for a lock another thread holds"
+        if let Err(refusal) = &refused {
+            assert_eq!(
+                *refusal,
+                RLockError::NotOwner,
+                "a release by a thread that does not own the lock must be refused as NotOwner"
+            );
+        }
+        answer(
+            "another thread holds the lock: is_held_by_current_thread() here",
+            &mine,
         );
-        assert_eq!(
-            refused,
-            Err(RLockError::NotOwner),
-            "a thread released an RLock held by another thread: release must check the owner \
-             (thread::current().id()), not only that the lock is held"
+        answer_with(
+            "another thread holds the lock: release() here",
+            &ok_or_refused(&refused),
+            AnswerOptions {
+                note: "release must check the owner (thread::current().id()), not only that the \
+                       lock is held",
+                ..AnswerOptions::default()
+            },
         );
-        assert_eq!(
-            afterwards,
-            Some(([Ok(()), Ok(())], true, Ok(()))),
-            "expected (the owner's two releases Ok, then I can acquire the freed lock, and release \
-             it)"
+        answer(
+            "then [the owner's release() x2, acquire() here and is_held_by_current_thread(), \
+             release() here]",
+            &afterwards.map(|(owner_releases, mine_now, released)| {
+                (
+                    owner_releases.each_ref().map(ok_or_refused),
+                    mine_now,
+                    ok_or_refused(&released),
+                )
+            }),
         );
+    }
+
+    /// A release's outcome as the grader compares it: whether it went
+    /// through. What a refusal says is the lab's own type, checked in the
+    /// test.
+    fn ok_or_refused(outcome: &Result<(), RLockError>) -> &'static str {
+        match outcome {
+            Ok(()) => "Ok",
+            Err(_) => "refused",
+        }
     }
 }

@@ -11,6 +11,13 @@
 //! holds what exploration cannot check because it does not model time:
 //! timeouts, the 4-versus-6-units lesson, and stress runs on real threads.
 //!
+//! Values the native tests check (what a call returned, counts, outputs)
+//! are recorded with `grader::harness::answer` and compared by the grader
+//! with what the reference solution records in the same test: no expected
+//! value is in this binary, where graded code could read it. Explored
+//! scenarios, concurrency probes and counters, timing ratios, orders that
+//! depend on the schedule and the lab's own error values are checked here.
+//!
 //! No test asserts an absolute wall time: timeouts are compared with the
 //! requested timeout, the timing lesson with a calibration sleep measured
 //! in the same run (and `alone` in `course.toml`). Test names say what went
