@@ -338,9 +338,8 @@ pub mod native {
     use std::thread::sleep;
     use std::time::{Duration, Instant};
 
-    use lab4_queues::{
-        BoundedQueue, Closed, GetTimeoutError, PutTimeoutError, TryGetError, TryPutError,
-    };
+    use grader::harness::{AnswerOptions, answer, answer_with};
+    use lab4_queues::{BoundedQueue, GetTimeoutError, PutTimeoutError, TryGetError, TryPutError};
     use labkit::{measure, unit, units};
 
     use crate::support::native::{
@@ -370,21 +369,19 @@ pub mod native {
                 (queue.capacity(), sizes, taken)
             },
         );
-        assert_eq!(capacity, 3, "capacity() of BoundedQueue::new(3)");
-        let expected_sizes: Vec<(usize, bool)> = std::iter::once((0, true))
-            .chain((0..4).flat_map(|_| [(3, false), (1, false)]))
-            .collect();
-        assert_eq!(
-            sizes, expected_sizes,
-            "(len(), is_empty()) at the start, then after three puts and after two gets, four \
-             times"
+        answer("BoundedQueue::new(3).capacity()", &capacity);
+        answer(
+            "BoundedQueue::new(3): [len(), is_empty()] at the start, then after three puts and \
+             after two gets, four times",
+            &sizes,
         );
-        let expected: Vec<Option<u32>> = (0..4_u32)
-            .flat_map(|round| (0..3).map(move |item| Some(round * 10 + item)))
-            .collect();
-        assert_eq!(
-            taken, expected,
-            "get() must return the oldest item first (first in, first out)"
+        answer_with(
+            "BoundedQueue::new(3): get() x3 after put(round * 10 + 0..3), rounds 0..4",
+            &taken,
+            AnswerOptions {
+                note: "get() must return the oldest item first (first in, first out)",
+                ..AnswerOptions::default()
+            },
         );
 
         let refusal =
@@ -393,16 +390,19 @@ pub mod native {
                     .err()
                     .map(|payload| grader::harness::panic_text(payload.as_ref()))
             });
-        match refusal {
-            None => panic!(
-                "BoundedQueue::new(0) returned a queue; it must panic, since no item could ever \
-                 be put"
-            ),
-            Some(message) if message.contains("not yet implemented") => {
-                panic!("BoundedQueue::new panicked: {message}")
-            }
-            Some(_) => {}
+        if let Some(message) = &refusal
+            && message.contains("not yet implemented")
+        {
+            panic!("BoundedQueue::new panicked: {message}");
         }
+        answer_with(
+            "BoundedQueue::<u32>::new(0) panics",
+            &refusal.is_some(),
+            AnswerOptions {
+                note: "a queue of capacity 0 could never take an item: new must panic",
+                ..AnswerOptions::default()
+            },
+        );
     }
 
     pub fn try_put_and_try_get_never_wait_and_say_full_empty_or_closed() {
@@ -432,24 +432,23 @@ pub mod native {
                 outcomes
             },
         );
-        let expected = [
-            "Err(Empty)",
-            "Ok(())",
-            "Ok(())",
-            "Full(3)",
-            "Ok(1)",
-            "Ok(())",
-            "Closed(5)",
-            "Ok(2)",
-            "Ok(4)",
-            "Err(Closed)",
+        let steps = [
+            "1. try_get() on the empty queue",
+            "2. try_put(1)",
+            "3. try_put(2)",
+            "4. try_put(3) on the full queue",
+            "5. try_get()",
+            "6. try_put(4)",
+            "7. close(), then try_put(5) with room left",
+            "8. try_get() on the closed queue",
+            "9. try_get() on the closed queue",
+            "10. try_get() on the closed, empty queue",
         ];
-        assert_eq!(
-            outcomes, expected,
-            "try_get on empty, try_put x3 on capacity 2 (the third gives its item back as Full), \
-             try_get, try_put, close, try_put (gives its item back as Closed, even though there \
-             is room), then try_get until the closed queue is empty"
-        );
+        if outcomes.len() == steps.len() {
+            for (step, outcome) in steps.iter().zip(&outcomes) {
+                answer(&format!("BoundedQueue::new(2): {step}"), outcome);
+            }
+        }
         let full_and_closed = call_graded_within(
             "try_put on a full, closed BoundedQueue::new(1)",
             "try_put must never wait",
@@ -463,9 +462,13 @@ pub mod native {
                 }
             },
         );
-        assert_eq!(
-            full_and_closed, "Closed(b)",
-            "a queue that is full and closed refuses with Closed: closed wins"
+        answer_with(
+            "BoundedQueue::new(1), put('a'), close(): try_put('b')",
+            &full_and_closed,
+            AnswerOptions {
+                note: "a queue that is full and closed refuses with Closed: closed wins",
+                ..AnswerOptions::default()
+            },
         );
     }
 
@@ -482,40 +485,54 @@ pub mod native {
                 queue.close();
                 queue.close(); // closing twice is harmless
                 let started = Instant::now();
-                let outcomes = (
-                    was_closed_before,
-                    queue.is_closed(),
-                    queue.put(3),
-                    queue.put_timeout(4, timeout).map_err(|error| match error {
-                        PutTimeoutError::Closed(item) => format!("Closed({item})"),
-                        PutTimeoutError::Timeout(item) => format!("Timeout({item})"),
-                    }),
-                    queue.get(),
-                    queue.get_timeout(timeout),
-                    queue.get(),
-                    queue.get_timeout(timeout),
-                    queue.len(),
-                );
+                // Each outcome as text: the grader compares it with the
+                // reference's.
+                let outcomes = [
+                    (
+                        "1. is_closed() before close()",
+                        was_closed_before.to_string(),
+                    ),
+                    (
+                        "2. close() twice, then is_closed()",
+                        queue.is_closed().to_string(),
+                    ),
+                    ("3. put(3)", format!("{:?}", queue.put(3))),
+                    (
+                        "4. put_timeout(4, 100 units)",
+                        match queue.put_timeout(4, timeout) {
+                            Ok(()) => "Ok(())".to_owned(),
+                            Err(PutTimeoutError::Closed(item)) => format!("Err(Closed({item}))"),
+                            Err(PutTimeoutError::Timeout(item)) => {
+                                format!("Err(Timeout({item}))")
+                            }
+                        },
+                    ),
+                    ("5. get()", format!("{:?}", queue.get())),
+                    (
+                        "6. get_timeout(100 units)",
+                        format!("{:?}", queue.get_timeout(timeout)),
+                    ),
+                    ("7. get()", format!("{:?}", queue.get())),
+                    (
+                        "8. get_timeout(100 units)",
+                        format!("{:?}", queue.get_timeout(timeout)),
+                    ),
+                    ("9. len()", queue.len().to_string()),
+                ];
                 (outcomes, started.elapsed())
             },
         );
-        let expected = (
-            false,
-            true,
-            Err(Closed(3)),
-            Err("Closed(4)".to_owned()),
-            Some(1),
-            Ok(2),
-            None,
-            Err(GetTimeoutError::Closed),
-            0,
-        );
-        assert_eq!(
-            outcomes, expected,
-            "(is_closed before, is_closed after, put(3), put_timeout(4), get, get_timeout, get, \
-             get_timeout, len) on a queue holding 1 and 2, closed: puts give their item back, \
-             gets hand out what is left, then say closed"
-        );
+        for (step, outcome) in &outcomes {
+            answer_with(
+                &format!("BoundedQueue::new(4) holding 1 and 2, closed: {step}"),
+                outcome,
+                AnswerOptions {
+                    note: "on a closed queue, puts give their item back, gets hand out what is \
+                           left, then say closed",
+                    ..AnswerOptions::default()
+                },
+            );
+        }
         assert!(
             elapsed.div_duration_f64(timeout) < 0.5,
             "a timeout call on a closed queue waited {:.1} units (timeout 100 units): on a closed \
@@ -528,9 +545,10 @@ pub mod native {
         let get_ratio = check_gives_up_after_about(
             "get_timeout(4 units) on an empty queue",
             units(4),
-            |timeout| match BoundedQueue::<u32>::new(2).get_timeout(timeout) {
-                Err(GetTimeoutError::Timeout) => Ok(()),
-                other => Err(format!("returned {other:?}, expected Err(Timeout)")),
+            |timeout| {
+                let outcome = BoundedQueue::<u32>::new(2).get_timeout(timeout);
+                let timed_out = matches!(outcome, Err(GetTimeoutError::Timeout));
+                (format!("{outcome:?}"), timed_out)
             },
         );
         grader::harness::metric("get_timeout_elapsed_over_timeout", get_ratio);
@@ -541,11 +559,9 @@ pub mod native {
                 let queue = BoundedQueue::new(1);
                 queue.put(1_u32).unwrap();
                 match queue.put_timeout(2, timeout) {
-                    Err(PutTimeoutError::Timeout(2)) => Ok(()),
-                    Err(PutTimeoutError::Timeout(other)) => Err(format!(
-                        "gave back item {other} instead of the item it was given, 2"
-                    )),
-                    other => Err(format!("returned {other:?}, expected Err(Timeout(2))")),
+                    Ok(()) => ("Ok(())".to_owned(), false),
+                    Err(PutTimeoutError::Timeout(item)) => (format!("Err(Timeout({item}))"), true),
+                    Err(PutTimeoutError::Closed(item)) => (format!("Err(Closed({item}))"), false),
                 }
             },
         );
@@ -555,18 +571,22 @@ pub mod native {
             "a zero timeout must not wait",
             || {
                 let queue = BoundedQueue::new(1);
-                (
-                    queue.get_timeout(Duration::ZERO),
-                    queue.put_timeout(7_u32, Duration::ZERO).is_ok(),
-                    queue.put_timeout(8, Duration::ZERO).is_err(),
-                    queue.get_timeout(Duration::ZERO),
-                )
+                [
+                    format!("{:?}", queue.get_timeout(Duration::ZERO)),
+                    format!("{:?}", queue.put_timeout(7_u32, Duration::ZERO).is_ok()),
+                    format!("{:?}", queue.put_timeout(8, Duration::ZERO).is_err()),
+                    format!("{:?}", queue.get_timeout(Duration::ZERO)),
+                ]
             },
         );
-        assert_eq!(
-            zero,
-            (Err(GetTimeoutError::Timeout), true, true, Ok(7)),
-            "a zero timeout means: do it if possible right now, otherwise give up at once"
+        answer_with(
+            "BoundedQueue::new(1), zero timeouts: [get_timeout() on empty, put_timeout(7) is_ok, \
+             put_timeout(8) on full is_err, get_timeout()]",
+            &zero,
+            AnswerOptions {
+                note: "a zero timeout means: do it if possible right now, otherwise give up at once",
+                ..AnswerOptions::default()
+            },
         );
     }
 
@@ -606,14 +626,14 @@ pub mod native {
         );
         grader::harness::metric("get_timeout_woken_after_units", in_units(get_elapsed));
         grader::harness::metric("put_timeout_woken_after_units", in_units(put_elapsed));
-        assert_eq!(
-            got,
-            Ok(42),
-            "get_timeout must return the item put during its wait"
+        answer(
+            "get_timeout(100 units) while another thread puts 42 after 1 unit",
+            &format!("{got:?}"),
         );
-        assert!(
-            put,
-            "put_timeout must succeed when a get makes room during its wait"
+        answer(
+            "put_timeout(2, 100 units) on a full queue while another thread gets after 1 unit: \
+             is_ok",
+            &put,
         );
         for (call, elapsed) in [("get_timeout", get_elapsed), ("put_timeout", put_elapsed)] {
             assert!(
@@ -733,16 +753,28 @@ pub mod native {
                 last_seen.insert(putter, seq);
             }
         }
+        // Which getter took what depends on the schedule; how many items
+        // were taken, and how many distinct ones, does not.
         let mut all: Vec<(u32, u32)> = per_getter.into_iter().flatten().collect();
         let total = all.len();
         all.sort_unstable();
         all.dedup();
-        let expected_total = 3 * ITEMS_EACH as usize;
-        assert!(
-            total == expected_total && all.len() == expected_total,
-            "items lost or duplicated: {expected_total} items were put; the getters took {total}, \
-             of which {} distinct",
-            all.len()
+        let note = "items lost or duplicated?";
+        answer_with(
+            "3 putters x 20000 items, 3 getters, capacity 4: items taken",
+            &total,
+            AnswerOptions {
+                note,
+                ..AnswerOptions::default()
+            },
+        );
+        answer_with(
+            "3 putters x 20000 items, 3 getters, capacity 4: distinct items taken",
+            &all.len(),
+            AnswerOptions {
+                note,
+                ..AnswerOptions::default()
+            },
         );
     }
 }

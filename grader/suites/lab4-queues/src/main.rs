@@ -15,6 +15,14 @@
 //! threads, and the slow-last-stage pipeline. `ex6_throughput` is the timing
 //! experiment, run after the tests and never graded.
 //!
+//! Values the native tests check (what a call returned, shown as text where
+//! it is one of the lab's types; items and counts; the pool's answers) are
+//! recorded with `grader::harness::answer` and compared by the grader with
+//! what the reference solution records in the same test: no expected value
+//! is in this binary, where graded code could read it. Explored scenarios,
+//! concurrency probes, items in flight, timing ratios and orders that
+//! depend on the schedule are checked here.
+//!
 //! No test asserts an absolute wall time: timeouts are compared with the
 //! requested timeout, overlap is proven with rendezvous, backpressure with
 //! a count of items in flight. Test names say what went wrong when they
