@@ -996,7 +996,13 @@ struct Row {
 impl Row {
     fn from_results(student: &str, lab: &Lab, results: &LabResults) -> Row {
         let totals = &results.totals;
-        let (status, message) = if !results.build.ok {
+        let (status, message) = if results.interrupted && !results.build.ok {
+            // Ctrl-C stopped the (sandboxed) build: nothing was refused.
+            (
+                RowStatus::Incomplete,
+                "interrupted while building; run the batch again to grade it".to_owned(),
+            )
+        } else if !results.build.ok {
             (
                 RowStatus::BuildFailed,
                 format!(
