@@ -163,7 +163,9 @@ impl Course {
                 message,
             })
         })?;
-        course.root = root.to_path_buf();
+        // Absolute: tests and sandboxed builds run in scratch folders of
+        // their own, where a path relative to ours would lead nowhere.
+        course.root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         Ok(course)
     }
 

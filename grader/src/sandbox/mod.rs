@@ -252,6 +252,24 @@ impl Host {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_never_inherited_and_only_listed_names_are() {
+        assert!(inherits(BUILD_ENV, "CARGO_HOME"));
+        assert!(inherits(BUILD_ENV, "LC_ALL"));
+        assert!(inherits(TEST_ENV, "PATH"));
+        assert!(!inherits(TEST_ENV, "HOME"));
+        assert!(!inherits(BUILD_ENV, "CARGO_REGISTRY_TOKEN"));
+        assert!(!inherits(BUILD_ENV, "CARGO_REGISTRIES_CRATES_IO_TOKEN"));
+        assert!(!inherits(BUILD_ENV, "CARGO_TERM_SECRET"));
+        assert!(!inherits(TEST_ENV, "GITHUB_TOKEN"));
+        assert!(!inherits(TEST_ENV, "AWS_SECRET_ACCESS_KEY"));
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn probe_namespaces(as_user: Option<(u32, u32)>) -> Result<(), String> {
     // A child that becomes the test's user (as a test would) and enters
@@ -351,7 +369,8 @@ pub struct Policy {
 pub const TEST_ENV: &[&str] = &["PATH", "LANG", "LC_*", "TZ", "TERM"];
 
 /// What a build inherits: what cargo and rustup need to find the toolchain
-/// and the course's build settings.
+/// and the course's build settings. Not `CARGO_*` as a whole: it holds
+/// registry tokens.
 pub const BUILD_ENV: &[&str] = &[
     "PATH",
     "LANG",
@@ -361,16 +380,30 @@ pub const BUILD_ENV: &[&str] = &[
     "HOME",
     "USER",
     "CARGO",
-    "CARGO_*",
-    "RUSTUP_*",
+    "CARGO_HOME",
+    "CARGO_NET_OFFLINE",
+    "CARGO_BUILD_JOBS",
+    "CARGO_BUILD_RUSTC",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_INCREMENTAL",
+    "CARGO_TERM_*",
+    "RUSTUP_HOME",
+    "RUSTUP_TOOLCHAIN",
     "RUSTC",
-    "RUSTC_*",
     "RUSTFLAGS",
-    "RUSTDOCFLAGS",
 ];
 
-/// Whether `name` is one of `allowed` (names, or prefixes ending in `*`).
+/// Words that mark a variable as a secret: never inherited, whatever the
+/// allow-list says.
+const SECRET_WORDS: [&str; 5] = ["TOKEN", "SECRET", "PASSWORD", "CREDENTIAL", "PRIVATE"];
+
+/// Whether `name` is one of `allowed` (names, or prefixes ending in `*`)
+/// and names no secret.
 pub fn inherits(allowed: &[&str], name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if SECRET_WORDS.iter().any(|word| upper.contains(word)) {
+        return false;
+    }
     allowed
         .iter()
         .any(|pattern| match pattern.strip_suffix('*') {
