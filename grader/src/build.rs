@@ -518,6 +518,12 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
     let started = Instant::now();
 
     let writable = vec![target_dir.clone(), build.generated_dir.to_path_buf()];
+    // One submission's build at a time (cargo's own lock on the folder
+    // would serialize them anyway), so that what changed in the target
+    // folder during the first step is that step's doing.
+    let _one_at_a_time = SUBMISSION_BUILDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if !build.is_course_fixture {
         let placeholder = build.generated_dir.join("placeholder.rs");
         write_if_changed(
@@ -529,7 +535,38 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
             &(build.manifest_with)(&placeholder)?,
         )?;
         let readable = build_readable_paths(course_root, build.generated_dir);
+        let before = snapshot(&target_dir);
         let alone = run_cargo_sandboxed(build, &target_dir, readable, writable.clone())?;
+        // The worker program's name starts with the package's.
+        let own_names = [build.package_name.to_owned()];
+        let tampered = unexplained_changes(
+            &before,
+            &snapshot(&target_dir),
+            &alone.units_written,
+            &own_names,
+        );
+        if !tampered.is_empty() {
+            forget_submission_builds(&target_dir, build.generated_dir);
+            return Ok(BuildOutcome::Failed {
+                compiler_output: format!(
+                    "not graded: while the submission compiled, files of the build folder that \
+                     belong to no crate cargo compiled were changed (a build script writing \
+                     where it has no business to): {}. The grader refused the build and \
+                     removed the build folder.",
+                    tampered
+                        .iter()
+                        .take(3)
+                        .map(|path| path
+                            .strip_prefix(&target_dir)
+                            .unwrap_or(path)
+                            .display()
+                            .to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                duration: started.elapsed(),
+            });
+        }
         if let Some(failure) = alone.failure(build.dropped_dependencies) {
             return Ok(BuildOutcome::Failed {
                 compiler_output: failure,
@@ -546,6 +583,9 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
     readable.push(request.lab.suite_dir(course_root));
     let with_suite = run_cargo_sandboxed(build, &target_dir, readable, writable)?;
     if with_suite.recompiled_submission && !build.is_course_fixture {
+        // Its build script ran where it could read the suite, and could
+        // have left what it read anywhere in the build folder.
+        forget_submission_builds(&target_dir, build.generated_dir);
         return Ok(BuildOutcome::Failed {
             compiler_output: "not graded: the submission was compiled a second time once the \
                               hidden suite was in the build, where its build script could read \
@@ -569,6 +609,18 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
         build.worker_source.is_some(),
         started.elapsed(),
     ))
+}
+
+/// Submission builds of this process, one at a time (see
+/// [`unexplained_changes`]).
+static SUBMISSION_BUILDS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Removes the submissions' build folder and the generated package after a
+/// build that may have left something in them: the next submission starts
+/// from nothing it could read or would link.
+fn forget_submission_builds(target_dir: &Path, generated_dir: &Path) {
+    let _ = std::fs::remove_dir_all(target_dir);
+    let _ = std::fs::remove_dir_all(generated_dir);
 }
 
 /// What a submission's build may read besides the system: the toolchain,
@@ -709,6 +761,9 @@ struct CargoRun {
     /// Cargo compiled the staged submission (or ran its build script).
     recompiled_submission: bool,
     timed_out: bool,
+    /// The hashes cargo puts in the file names of every unit it compiled or
+    /// whose build script it ran in this run: the files it may have written.
+    units_written: std::collections::BTreeSet<String>,
 }
 
 impl CargoRun {
@@ -776,7 +831,10 @@ fn run_cargo_sandboxed(
     let observed = crate::process::supervise(&crate::process::ChildSpec {
         program: &cargo_path,
         args,
-        env: Vec::new(),
+        // No incremental caches: their file names carry no unit hash, so a
+        // write to another crate's cache could not be told from cargo's
+        // own (see `unexplained_changes`), and a later compile would reuse it.
+        env: vec![("CARGO_INCREMENTAL".into(), "0".into())],
         timeout: SUBMISSION_BUILD_TIMEOUT,
         secret: None,
         output_cap: 8 * 1024 * 1024,
@@ -795,6 +853,7 @@ fn run_cargo_sandboxed(
     let staged = build.staged_dir.to_string_lossy();
     let mut text = String::new();
     let mut recompiled_submission = false;
+    let mut units_written = std::collections::BTreeSet::new();
     for line in output.lines() {
         match line
             .starts_with('{')
@@ -813,6 +872,19 @@ fn run_cargo_sandboxed(
                 {
                     recompiled_submission = true;
                 }
+                let rebuilt = message["reason"] == "compiler-artifact" && message["fresh"] == false;
+                let script_ran = message["reason"] == "build-script-executed";
+                if rebuilt || script_ran {
+                    let paths = message["filenames"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .chain(std::iter::once(&message["out_dir"]))
+                        .filter_map(serde_json::Value::as_str);
+                    for path in paths {
+                        units_written.extend(unit_hashes(Path::new(path)));
+                    }
+                }
             }
             None => {
                 if request.echo_progress {
@@ -828,7 +900,100 @@ fn run_cargo_sandboxed(
         text,
         recompiled_submission,
         timed_out: observed.exit == crate::process::Exit::TimedOut,
+        units_written,
     })
+}
+
+/// The unit hashes in a path cargo wrote: the 16 hexadecimal digits after
+/// the last `-` of a file or folder name (`liblab1_threads-0f3a....rlib`,
+/// `build/lab1-threads-9b1c.../out`).
+fn unit_hashes(path: &Path) -> Vec<String> {
+    path.components()
+        .filter_map(|component| {
+            let name = component.as_os_str().to_str()?;
+            let (_, tail) = name.rsplit_once('-')?;
+            let hash = tail.split('.').next()?;
+            (hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()))
+                .then(|| hash.to_owned())
+        })
+        .collect()
+}
+
+/// What is known of each file under a folder: enough to see any write.
+/// The change time cannot be set by a process, so a file rewritten and
+/// given its old modification time back still shows.
+type FolderSnapshot = std::collections::BTreeMap<PathBuf, (u64, u64, i64, i64, i64, i64)>;
+
+fn snapshot(dir: &Path) -> FolderSnapshot {
+    use std::os::unix::fs::MetadataExt;
+    let mut files = FolderSnapshot::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(metadata) = entry.path().symlink_metadata() else {
+                continue;
+            };
+            if metadata.is_dir() {
+                pending.push(entry.path());
+            } else {
+                files.insert(
+                    entry.path(),
+                    (
+                        metadata.ino(),
+                        metadata.size(),
+                        metadata.mtime(),
+                        metadata.mtime_nsec(),
+                        metadata.ctime(),
+                        metadata.ctime_nsec(),
+                    ),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// The files a build changed (written, made or removed) that belong to no
+/// unit cargo compiled: what a build script wrote where it had no business
+/// to (another crate's compiled library, a stash of what it read).
+fn unexplained_changes(
+    before: &FolderSnapshot,
+    after: &FolderSnapshot,
+    units_written: &std::collections::BTreeSet<String>,
+    own_names: &[String],
+) -> Vec<PathBuf> {
+    let changed = after
+        .iter()
+        .filter(|(path, state)| before.get(*path) != Some(state))
+        .map(|(path, _)| path)
+        .chain(before.keys().filter(|path| !after.contains_key(*path)));
+    changed
+        .filter(|path| {
+            let name = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .unwrap_or("");
+            let bookkeeping = [".cargo-lock", ".rustc_info.json", "CACHEDIR.TAG"].contains(&name);
+            // The generated package's own binaries: their file names carry
+            // the package's name, in either spelling (the uplifted copies
+            // carry no hash).
+            let generated = path.components().any(|component| {
+                let component = component.as_os_str().to_string_lossy();
+                own_names.iter().any(|own| {
+                    component.starts_with(own.as_str())
+                        || component.starts_with(&own.replace('-', "_"))
+                })
+            });
+            let from_a_unit = unit_hashes(path)
+                .iter()
+                .any(|hash| units_written.contains(hash));
+            !(bookkeeping || generated || from_a_unit)
+        })
+        .cloned()
+        .collect()
 }
 
 /// Cargo's output without its progress lines, which say nothing about why
@@ -1158,6 +1323,42 @@ fn invalid_course(path: &Path, message: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_outside_the_units_cargo_compiled_is_unexplained() {
+        let dir = tempfile::tempdir().unwrap();
+        let deps = dir.path().join("release/deps");
+        std::fs::create_dir_all(&deps).unwrap();
+        let grader_lib = deps.join("libgrader-00112233aabbccdd.rlib");
+        let submission_lib = deps.join("liblab1_threads-0123456789abcdef.rlib");
+        std::fs::write(&grader_lib, "harness").unwrap();
+        std::fs::write(&submission_lib, "old").unwrap();
+        let before = snapshot(dir.path());
+        let compiled: std::collections::BTreeSet<String> =
+            unit_hashes(&submission_lib).into_iter().collect();
+        assert_eq!(compiled.len(), 1);
+        let own = ["lab1-suite-submission-1".to_owned()];
+
+        // Cargo rewrote the submission's library and the package's binary.
+        std::fs::write(&submission_lib, "new").unwrap();
+        std::fs::write(dir.path().join("release/lab1-suite-submission-1"), "bin").unwrap();
+        std::fs::write(dir.path().join("release/.cargo-lock"), "").unwrap();
+        assert!(unexplained_changes(&before, &snapshot(dir.path()), &compiled, &own).is_empty());
+
+        // A build script replaced the grader's compiled harness, same size,
+        // and left a stash of what it read.
+        std::fs::write(&grader_lib, "forged!").unwrap();
+        std::fs::write(dir.path().join("stash.txt"), "hidden").unwrap();
+        let unexplained = unexplained_changes(&before, &snapshot(dir.path()), &compiled, &own);
+        assert_eq!(
+            unexplained,
+            [
+                dir.path()
+                    .join("release/deps/libgrader-00112233aabbccdd.rlib"),
+                dir.path().join("stash.txt")
+            ]
+        );
+    }
 
     fn lab6() -> Lab {
         let course = Course::parse(
