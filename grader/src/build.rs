@@ -380,7 +380,11 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
         std::fs::copy(&workspace_lock, generated_dir.join("Cargo.lock"))
             .map_err(|source| io_error("copy the lock file to", &generated_dir, source))?;
     }
-    if let Implementation::Submission(_) = request.key_source {
+    // An upload is built in the sandbox, apart. The course's own fixtures
+    // are the instructor's code, built on the reference: they are built
+    // like the reference, which must never be compiled where submissions
+    // are.
+    if matches!(request.key_source, Implementation::Submission(_)) && !is_course_fixture {
         return build_submission(&SubmissionBuild {
             request,
             generated_dir: &generated_dir,
@@ -390,7 +394,6 @@ pub fn build_suite(request: &BuildRequest<'_>) -> Result<BuildOutcome, Error> {
             suite_main: &suite_main,
             worker_source: worker_source.as_deref(),
             dropped_dependencies: &dropped_dependencies,
-            is_course_fixture,
         });
     }
     write_if_changed(
@@ -490,9 +493,6 @@ struct SubmissionBuild<'a> {
     suite_main: &'a Path,
     worker_source: Option<&'a Path>,
     dropped_dependencies: &'a [String],
-    /// One of the course's own fixtures: the instructor's code, built in
-    /// one step (with the suite) in the same sandbox.
-    is_course_fixture: bool,
 }
 
 /// Builds a submission in the sandbox, in two steps, so that none of its
@@ -505,7 +505,6 @@ struct SubmissionBuild<'a> {
 ///    the submission compiled; should it compile it again (run its build
 ///    script beside the suite), the build is refused, its output unread.
 ///
-/// A course fixture (the instructor's own code) skips the first step.
 /// Both steps run sandboxed ([`crate::sandbox`]): no network, `--offline`,
 /// reading only the toolchain, the course's public crates and the staged
 /// copy, writing only the submissions' target folder.
@@ -524,7 +523,8 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
     let _one_at_a_time = SUBMISSION_BUILDS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !build.is_course_fixture {
+    // Step 1: the submission alone.
+    {
         let placeholder = build.generated_dir.join("placeholder.rs");
         write_if_changed(
             &placeholder,
@@ -582,7 +582,7 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
     let mut readable = build_readable_paths(course_root, build.generated_dir);
     readable.push(request.lab.suite_dir(course_root));
     let with_suite = run_cargo_sandboxed(build, &target_dir, readable, writable)?;
-    if with_suite.recompiled_submission && !build.is_course_fixture {
+    if with_suite.recompiled_submission {
         // Its build script ran where it could read the suite, and could
         // have left what it read anywhere in the build folder.
         forget_submission_builds(&target_dir, build.generated_dir);
@@ -603,12 +603,62 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
             duration: started.elapsed(),
         });
     }
-    Ok(built(
+    // Nor may a submission's compiled code stay for the next one to read.
+    for file in &with_suite.submission_files {
+        let _ = std::fs::remove_file(file);
+    }
+    take_out_of_build_folder(
         &target_dir,
+        &grader_target_dir(course_root)
+            .join("submissions")
+            .join(build.package_name),
         build.package_name,
         build.worker_source.is_some(),
         started.elapsed(),
-    ))
+    )
+}
+
+/// Moves a submission's suite binary (and worker program) out of the
+/// submissions' build folder into `dest`, and removes cargo's other copy of
+/// them: a compiled hidden suite must not stay where a later submission's
+/// build script can read it, and a build folder removed after a refused
+/// build must not take a suite still waiting to run (a batch builds ahead)
+/// with it.
+fn take_out_of_build_folder(
+    target_dir: &Path,
+    dest: &Path,
+    package_name: &str,
+    has_worker: bool,
+    duration: Duration,
+) -> Result<BuildOutcome, Error> {
+    let BuildOutcome::Built(in_place) = built(target_dir, package_name, has_worker, duration)
+    else {
+        unreachable!("built() always describes a built suite");
+    };
+    std::fs::create_dir_all(dest).map_err(|source| io_error("create", dest, source))?;
+    let mut moved = Vec::new();
+    for program in std::iter::once(&in_place.binary).chain(in_place.worker.as_ref()) {
+        let file_name = program.file_name().unwrap_or_default();
+        let target = dest.join(file_name);
+        std::fs::rename(program, &target)
+            .map_err(|source| io_error("move the built suite out of", target_dir, source))?;
+        moved.push(target);
+    }
+    // Cargo's copy under deps/ (the uplifted one was a link to it).
+    let stem = package_name.replace('-', "_");
+    if let Ok(entries) = std::fs::read_dir(target_dir.join("release").join("deps")) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&stem) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let mut moved = moved.into_iter();
+    Ok(BuildOutcome::Built(BuiltSuite {
+        binary: moved.next().expect("the suite binary was moved"),
+        worker: moved.next(),
+        duration,
+    }))
 }
 
 /// Submission builds of this process, one at a time (see
@@ -764,6 +814,8 @@ struct CargoRun {
     /// The hashes cargo puts in the file names of every unit it compiled or
     /// whose build script it ran in this run: the files it may have written.
     units_written: std::collections::BTreeSet<String>,
+    /// The compiled files of the submission's own crate.
+    submission_files: Vec<PathBuf>,
 }
 
 impl CargoRun {
@@ -854,6 +906,7 @@ fn run_cargo_sandboxed(
     let mut text = String::new();
     let mut recompiled_submission = false;
     let mut units_written = std::collections::BTreeSet::new();
+    let mut submission_files = Vec::new();
     for line in output.lines() {
         match line
             .starts_with('{')
@@ -871,6 +924,16 @@ fn run_cargo_sandboxed(
                     && message["fresh"] == false
                 {
                     recompiled_submission = true;
+                }
+                if about_submission && message["reason"] == "compiler-artifact" {
+                    submission_files.extend(
+                        message["filenames"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(serde_json::Value::as_str)
+                            .map(PathBuf::from),
+                    );
                 }
                 let rebuilt = message["reason"] == "compiler-artifact" && message["fresh"] == false;
                 let script_ran = message["reason"] == "build-script-executed";
@@ -901,6 +964,7 @@ fn run_cargo_sandboxed(
         recompiled_submission,
         timed_out: observed.exit == crate::process::Exit::TimedOut,
         units_written,
+        submission_files,
     })
 }
 
