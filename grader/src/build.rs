@@ -891,6 +891,7 @@ fn run_cargo_sandboxed(
         secret: None,
         output_cap: 8 * 1024 * 1024,
         report_cap: 0,
+        separate_stdout: true,
         echo_output: false,
         policy,
     })
@@ -901,60 +902,54 @@ fn run_cargo_sandboxed(
             source,
         )
     })?;
-    let output = String::from_utf8_lossy(&observed.output);
+    // Cargo's JSON messages come on stdout, its progress and diagnostics on
+    // stderr: kept apart, a long message is never cut by a line of stderr.
+    let messages = String::from_utf8_lossy(&observed.stdout);
+    let text = String::from_utf8_lossy(&observed.output).into_owned();
+    if request.echo_progress {
+        eprint!("{text}");
+    }
     let staged = build.staged_dir.to_string_lossy();
-    let mut text = String::new();
     let mut recompiled_submission = false;
     let mut units_written = std::collections::BTreeSet::new();
     let mut submission_files = Vec::new();
-    for line in output.lines() {
-        match line
-            .starts_with('{')
-            .then(|| serde_json::from_str::<serde_json::Value>(line).ok())
-            .flatten()
-        {
-            Some(message) => {
-                let about_submission = message["package_id"]
-                    .as_str()
-                    .is_some_and(|id| id.contains(staged.as_ref()));
-                // A build script runs only for a library compiled anew, so
-                // a fresh library means nothing of the submission ran.
-                if about_submission
-                    && message["reason"] == "compiler-artifact"
-                    && message["fresh"] == false
-                {
-                    recompiled_submission = true;
-                }
-                if about_submission && message["reason"] == "compiler-artifact" {
-                    submission_files.extend(
-                        message["filenames"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(serde_json::Value::as_str)
-                            .map(PathBuf::from),
-                    );
-                }
-                let rebuilt = message["reason"] == "compiler-artifact" && message["fresh"] == false;
-                let script_ran = message["reason"] == "build-script-executed";
-                if rebuilt || script_ran {
-                    let paths = message["filenames"]
+    for line in messages.lines() {
+        if let Ok(message) = serde_json::from_str::<serde_json::Value>(line) {
+            let about_submission = message["package_id"]
+                .as_str()
+                .is_some_and(|id| id.contains(staged.as_ref()));
+            // A build script runs only for a library compiled anew, so
+            // a fresh library means nothing of the submission ran.
+            if about_submission
+                && message["reason"] == "compiler-artifact"
+                && message["fresh"] == false
+            {
+                recompiled_submission = true;
+            }
+            if about_submission && message["reason"] == "compiler-artifact" {
+                submission_files.extend(
+                    message["filenames"]
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .chain(std::iter::once(&message["out_dir"]))
-                        .filter_map(serde_json::Value::as_str);
-                    for path in paths {
-                        units_written.extend(unit_hashes(Path::new(path)));
-                    }
-                }
+                        .filter_map(serde_json::Value::as_str)
+                        .map(PathBuf::from),
+                );
             }
-            None => {
-                if request.echo_progress {
-                    eprintln!("{line}");
+            let rebuilt = message["reason"] == "compiler-artifact" && message["fresh"] == false;
+            let script_ran = message["reason"] == "build-script-executed";
+            // The submission's own units may change in any run (cargo
+            // links its build script's program anew, for one).
+            if rebuilt || script_ran || about_submission {
+                let paths = message["filenames"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .chain(std::iter::once(&message["out_dir"]))
+                    .filter_map(serde_json::Value::as_str);
+                for path in paths {
+                    units_written.extend(unit_hashes(Path::new(path)));
                 }
-                text.push_str(line);
-                text.push('\n');
             }
         }
     }
@@ -1040,7 +1035,13 @@ fn unexplained_changes(
                 .file_name()
                 .and_then(|name| name.to_str())
                 .unwrap_or("");
-            let bookkeeping = [".cargo-lock", ".rustc_info.json", "CACHEDIR.TAG"].contains(&name);
+            // Cargo's own records: lock, compiler facts, and the
+            // fingerprints (named by a hash of their own, and holding no
+            // code: a forged one at most makes cargo compile a crate again).
+            let bookkeeping = [".cargo-lock", ".rustc_info.json", "CACHEDIR.TAG"].contains(&name)
+                || path
+                    .components()
+                    .any(|component| component.as_os_str() == ".fingerprint");
             // The generated package's own binaries: their file names carry
             // the package's name, in either spelling (the uplifted copies
             // carry no hash).

@@ -805,6 +805,7 @@ pub fn replay(
         secret: None,
         output_cap: 0,
         report_cap: 0,
+        separate_stdout: false,
         echo_output: true,
         policy: crate::sandbox::Policy::for_test(timeout, programs),
     })

@@ -45,6 +45,10 @@ pub struct ChildSpec<'a> {
     pub output_cap: usize,
     /// How much of the report channel to keep.
     pub report_cap: usize,
+    /// Keep stdout apart from stderr ([`Observed::stdout`]): a program
+    /// whose stdout is machine-readable (cargo's JSON messages), which
+    /// stderr's lines must not cut in two.
+    pub separate_stdout: bool,
     /// Also copy the child's output (stdout and stderr, merged) to the
     /// grader's stderr as it arrives (a test replayed in the foreground).
     pub echo_output: bool,
@@ -70,8 +74,11 @@ pub enum Exit {
 pub struct Observed {
     pub exit: Exit,
     pub duration: Duration,
-    /// Merged stdout and stderr, at most `output_cap` bytes.
+    /// Merged stdout and stderr (stderr alone with `separate_stdout`), at
+    /// most `output_cap` bytes.
     pub output: Vec<u8>,
+    /// Stdout, with `separate_stdout` (at most `output_cap` bytes).
+    pub stdout: Vec<u8>,
     /// Bytes of output dropped beyond the cap.
     pub output_dropped: u64,
     /// What arrived on the report channel, at most `report_cap` bytes.
@@ -142,6 +149,10 @@ pub fn install_interrupt_handlers() {
 /// it.
 pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     let (output_read, output_write) = pipe()?;
+    let stdout_pipe = match spec.separate_stdout {
+        true => Some(pipe()?),
+        false => None,
+    };
     let (report_read, report_write) = pipe()?;
     let (status_read, status_write) = pipe()?;
     let (control_read, control_write) = pipe()?;
@@ -176,8 +187,12 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
         .env("TMPDIR", &scratch.path)
         .current_dir(&scratch.path)
         .stdin(Stdio::null())
-        .stdout(Stdio::from(output_write.try_clone()?))
+        .stdout(match &stdout_pipe {
+            Some((_, stdout_write)) => Stdio::from(stdout_write.try_clone()?),
+            None => Stdio::from(output_write.try_clone()?),
+        })
         .stderr(Stdio::from(output_write));
+    let stdout_read = stdout_pipe.map(|(read, _write)| read);
     let secret_child_end = secret_pipe.as_ref().map(|(read, _)| read.as_raw_fd());
     let report_child_end = report_write.as_raw_fd();
     let plan = prepared.plan.clone();
@@ -220,6 +235,10 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
         pid,
         exit_watch: ExitWatch::open(pid),
         output: Capture::new(output_read, spec.output_cap)?.echoing(spec.echo_output),
+        stdout: match stdout_read {
+            Some(read) => Some(Capture::new(read, spec.output_cap)?),
+            None => None,
+        },
         report: Capture::new(report_read, spec.report_cap)?,
         status: Capture::new(status_read, STATUS_CAP)?,
         control: Some(control_write),
@@ -244,7 +263,9 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     // Collect what they had written, without waiting on a daemon that
     // escaped and holds the pipe open.
     let grace_end = Instant::now() + OUTPUT_GRACE;
-    while !supervisor.output.closed && Instant::now() < grace_end {
+    while !(supervisor.output.closed && supervisor.stdout.as_ref().is_none_or(|out| out.closed))
+        && Instant::now() < grace_end
+    {
         supervisor.pump(grace_end, false)?;
     }
     supervisor.report.drain_nonblocking()?;
@@ -259,6 +280,7 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
         duration,
         output_dropped: supervisor.output.dropped,
         output: supervisor.output.kept,
+        stdout: supervisor.stdout.map(|out| out.kept).unwrap_or_default(),
         report_overflowed: supervisor.report.dropped > 0,
         report: supervisor.report.kept,
         left_behind: if stop.is_some() {
@@ -341,6 +363,8 @@ struct Supervisor {
     pid: libc::pid_t,
     exit_watch: ExitWatch,
     output: Capture,
+    /// Stdout, when kept apart.
+    stdout: Option<Capture>,
     report: Capture,
     /// The reaper's reports.
     status: Capture,
@@ -386,7 +410,10 @@ impl Supervisor {
     /// a report, or the child's exit, and reads what is ready.
     fn pump(&mut self, until: Instant, watch_exit: bool) -> std::io::Result<()> {
         let mut fds = Vec::with_capacity(4);
-        for capture in [&self.output, &self.report, &self.status] {
+        for capture in [&self.output, &self.report, &self.status]
+            .into_iter()
+            .chain(self.stdout.as_ref())
+        {
             if !capture.closed {
                 fds.push(pollfd(capture.fd()));
             }
@@ -427,6 +454,8 @@ impl Supervisor {
             }
             if entry.fd == self.output.fd() {
                 self.output.read_available()?;
+            } else if let Some(stdout) = self.stdout.as_mut().filter(|out| out.fd() == entry.fd) {
+                stdout.read_available()?;
             } else if entry.fd == self.report.fd() {
                 self.report.read_available()?;
             } else if entry.fd == self.status.fd() {

@@ -251,6 +251,7 @@ pub fn replay_public(request: &GradeRequest<'_>, test_name: &str) -> Result<bool
         secret: None,
         output_cap: 0,
         report_cap: 0,
+        separate_stdout: false,
         echo_output: true,
         policy: crate::sandbox::Policy::for_test(
             timeout,

@@ -142,6 +142,7 @@ fn listing_output(binary: &Path, args: &[&str]) -> Result<String, String> {
         secret: None,
         output_cap: 1024 * 1024,
         report_cap: 0,
+        separate_stdout: false,
         echo_output: false,
         policy: Policy::for_test(Duration::from_secs(30), vec![binary.to_path_buf()]),
     })
@@ -324,6 +325,7 @@ impl Runner {
             secret: Some(self.secret.as_bytes()),
             output_cap: OUTPUT_CAP_BYTES,
             report_cap: MAX_RECORD_BYTES,
+            separate_stdout: false,
             echo_output: false,
             policy: test_policy(test),
         };
@@ -366,6 +368,7 @@ impl Runner {
             secret: None,
             output_cap: OUTPUT_CAP_BYTES,
             report_cap: 0,
+            separate_stdout: false,
             echo_output: false,
             policy: test_policy(test),
         };

@@ -1047,11 +1047,15 @@ fn check_refused_build(title: &str, setup: &GradeSetup, run: &GradeRun) -> Vec<S
         return problems;
     };
     let build_message = results["build"]["message"].as_str().unwrap_or_default();
-    if results["build"]["ok"] != false
-        || !build_message.contains("compiled a second time once the hidden suite was in the build")
-    {
+    // Refused either beside the suite (its build script ran again there) or
+    // already in the first step, when what it stashed in the build folder
+    // gave it away.
+    let refused = build_message
+        .contains("compiled a second time once the hidden suite was in the build")
+        || build_message.contains("belong to no crate cargo compiled were changed");
+    if results["build"]["ok"] != false || !refused {
         problems.push(format!(
-            "the rerunning fixture's build was not refused for running beside the suite: ok = \
+            "the rerunning fixture's build was not refused: ok = \
              {}, message: {build_message:.300}",
             results["build"]["ok"]
         ));
