@@ -419,7 +419,6 @@ fn program_executable(line: &str) -> Option<PathBuf> {
     message["executable"].as_str().map(PathBuf::from)
 }
 
-
 /// A short stable name for the implementation in generated paths.
 fn implementation_key(implementation: &Implementation, crate_dir: &Path) -> String {
     use std::hash::{Hash, Hasher};

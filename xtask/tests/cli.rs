@@ -157,7 +157,13 @@ mod usage {
             .iter()
             .map(|layer| layer.as_str().unwrap())
             .collect();
-        for always in ["session", "subreaper", "death-signal", "wall-timeout", "rlimits"] {
+        for always in [
+            "session",
+            "subreaper",
+            "death-signal",
+            "wall-timeout",
+            "rlimits",
+        ] {
             assert!(active.contains(&always), "{always} missing from {report}");
         }
         let missing: Vec<&str> = report["missing"]
