@@ -682,7 +682,7 @@ mod tests {
             schema_version: 1,
             lab: "lab4".to_owned(),
             implementation: "submission".to_owned(),
-            environment: Environment::detect(1),
+            environment: Environment::detect(1, std::path::Path::new(".")),
             build_secs: 1.0,
             tests_secs: 2.0,
             tests: Vec::new(),

@@ -208,8 +208,9 @@ impl From<&ImplementationInfo> for ImplementationRecord {
 }
 
 impl Environment {
-    /// Reads the facts of this machine.
-    pub fn detect(jobs: usize) -> Environment {
+    /// Reads the facts of this machine, grading the course in
+    /// `course_root`.
+    pub fn detect(jobs: usize, course_root: &std::path::Path) -> Environment {
         let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
         let rustc = std::process::Command::new(rustc)
             .arg("--version")
@@ -226,7 +227,7 @@ impl Environment {
             grader_version: env!("CARGO_PKG_VERSION").to_owned(),
             jobs,
             cpu_model: cpu_model(),
-            sandbox: crate::sandbox::host().report(),
+            sandbox: crate::sandbox::host().report_for(course_root),
         }
     }
 }

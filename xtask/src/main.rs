@@ -271,7 +271,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Publish(args) => dist::run_publish(&course, args),
         Command::Gradescope(args) => gradescope::run(&course, args),
         Command::GradeBatch(args) => batch::run(&course, args),
-        Command::Sandbox(args) => sandbox_layers::run(args),
+        Command::Sandbox(args) => sandbox_layers::run(&course, args),
     }
 }
 

@@ -21,9 +21,9 @@ enum SandboxFormat {
     Json,
 }
 
-pub fn run(args: SandboxArgs) -> Result<u8> {
+pub fn run(course: &grader::course::Course, args: SandboxArgs) -> Result<u8> {
     grader::sandbox::check_switches()?;
-    let report = grader::sandbox::host().report();
+    let report = grader::sandbox::host().report_for(&course.root);
     match args.format {
         SandboxFormat::Human => print!("{}", render(&report)),
         SandboxFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),

@@ -99,6 +99,33 @@ pub struct Host {
     unknown_switches: Vec<String>,
 }
 
+/// Whether `nobody` could run `path`: every folder above it open to others
+/// for passing through, the file itself readable and runnable by others.
+/// A course kept in a folder closed to other users (`mktemp -d` makes such
+/// folders, `/root` is one) cannot be graded as `nobody`.
+pub fn reachable_by_others(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    for folder in path.ancestors().skip(1) {
+        if let Ok(metadata) = std::fs::metadata(folder)
+            && metadata.permissions().mode() & 0o001 == 0
+        {
+            return Err(format!(
+                "{} is closed to other users (mode {:o})",
+                folder.display(),
+                metadata.permissions().mode() & 0o777
+            ));
+        }
+    }
+    if let Ok(metadata) = std::fs::metadata(&path)
+        && !metadata.is_dir()
+        && metadata.permissions().mode() & 0o005 != 0o005
+    {
+        return Err(format!("{} cannot be run by other users", path.display()));
+    }
+    Ok(())
+}
+
 /// Refuses a `GRADER_SANDBOX_DISABLE` that names no layer: a typo must not
 /// leave a layer on while the person believes it off (or the reverse).
 pub fn check_switches() -> Result<(), crate::Error> {
@@ -195,7 +222,28 @@ impl Host {
         &self.unknown_switches
     }
 
-    /// The report of a run with `policy`.
+    /// The report of a run of the course in `course_root`: as
+    /// [`Host::report`], but `drop-user` is missing when the course sits in
+    /// a folder `nobody` cannot pass through (its tests then run as the
+    /// grader's own user, confined by the other layers).
+    pub fn report_for(&self, course_root: &Path) -> SandboxReport {
+        let mut report = self.report();
+        if self.drop_user.is_ok()
+            && let Err(reason) = reachable_by_others(&course_root.join("target"))
+        {
+            report.active.retain(|layer| layer != "drop-user");
+            report.missing.push(MissingLayer {
+                layer: "drop-user".to_owned(),
+                reason: format!(
+                    "{reason}, so tests run as the grader's own user; open it to others \
+                     (chmod o+x) to run them as nobody"
+                ),
+            });
+        }
+        report
+    }
+
+    /// The layers this machine gives (for any course).
     pub fn report(&self) -> SandboxReport {
         let mut report = SandboxReport::default();
         for always in ["session", "subreaper", "death-signal", "wall-timeout"] {
@@ -255,6 +303,28 @@ impl Host {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_program_in_a_folder_closed_to_others_is_not_reachable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let open = dir.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let program = open.join("suite");
+        std::fs::write(&program, "").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(reachable_by_others(&program), Ok(()));
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let closed = reachable_by_others(&program).unwrap_err();
+        assert!(
+            closed.contains("is closed to other users (mode 700)"),
+            "{closed}"
+        );
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(reachable_by_others(&program).is_err());
+    }
 
     #[test]
     fn secrets_are_never_inherited_and_only_listed_names_are() {
@@ -479,7 +549,14 @@ impl Prepared {
         // SAFETY: plain getters.
         let (uid, gid, grader_pid) = unsafe { (libc::getuid(), libc::getgid(), libc::getpid()) };
         let namespaces = host.namespaces.is_ok();
-        let drop_user = (host.drop_user.is_ok() && policy.run_as_nobody).then_some(NOBODY);
+        // As `nobody` only where `nobody` can run the programs at all.
+        let drop_user = (host.drop_user.is_ok()
+            && policy.run_as_nobody
+            && policy
+                .read
+                .iter()
+                .all(|program| reachable_by_others(program).is_ok()))
+        .then_some(NOBODY);
         let (inner_uid, inner_gid) = drop_user.unwrap_or((uid, gid));
         let mut rlimits = Vec::new();
         if host.rlimits.is_ok() {
