@@ -789,34 +789,26 @@ pub fn replay(
         .iter()
         .find(|test| test.name == test_name)
         .map_or(Duration::from_secs(60), |test| lab.timeout(test) * 10);
-    let mut programs = vec![binary.clone()];
-    programs.extend(
-        suite
-            .env()
-            .into_iter()
-            .filter(|(name, _)| name == crate::protocol::WORKER_EXE_ENV)
-            .map(|(_, value)| std::path::PathBuf::from(value)),
-    );
-    let observed = crate::process::supervise(&crate::process::ChildSpec {
-        program: binary,
-        args: vec![crate::protocol::RUN_FLAG.into(), test_name.into()],
+    let programs = suite
+        .env()
+        .into_iter()
+        .filter(|(name, _)| name == crate::protocol::WORKER_EXE_ENV)
+        .map(|(_, value)| std::path::PathBuf::from(value))
+        .collect();
+    crate::process::run_in_foreground(
+        binary,
+        vec![crate::protocol::RUN_FLAG.into(), test_name.into()],
         env,
         timeout,
-        secret: None,
-        output_cap: 0,
-        report_cap: 0,
-        separate_stdout: false,
-        echo_output: true,
-        policy: crate::sandbox::Policy::for_test(timeout, programs),
-    })
+        programs,
+    )
     .map_err(|source| {
         Error::new(ErrorKind::Io {
             action: "run the test",
             path: binary.clone(),
             source,
         })
-    })?;
-    Ok(observed.exit == crate::process::Exit::Code(0))
+    })
 }
 
 /// Folds one finished run into its test's result. With several runs the

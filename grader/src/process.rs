@@ -292,6 +292,36 @@ pub fn supervise(spec: &ChildSpec<'_>) -> std::io::Result<Observed> {
     })
 }
 
+/// Runs `program` in the foreground, in the sandbox a test gets (allowed to
+/// run `programs` too), its output copied to stderr as it comes; whether it
+/// exited 0 within `timeout`. For a test replayed by a person.
+pub fn run_in_foreground(
+    program: &Path,
+    args: Vec<OsString>,
+    env: Vec<(OsString, OsString)>,
+    timeout: Duration,
+    programs: Vec<std::path::PathBuf>,
+) -> std::io::Result<bool> {
+    let observed = supervise(&ChildSpec {
+        program,
+        args,
+        env,
+        timeout,
+        secret: None,
+        output_cap: 0,
+        report_cap: 0,
+        separate_stdout: false,
+        echo_output: true,
+        policy: Policy::for_test(
+            timeout,
+            std::iter::once(program.to_path_buf())
+                .chain(programs)
+                .collect(),
+        ),
+    })?;
+    Ok(observed.exit == Exit::Code(0))
+}
+
 /// How much of the reaper's status pipe to keep.
 const STATUS_CAP: usize = 64 * 1024;
 /// How long the reaper gets to stop the test and report, after the grader
