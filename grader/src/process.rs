@@ -1,21 +1,23 @@
 //! Starting and supervising one untrusted child process.
 //!
-//! This module owns the Unix mechanics: pipes moved to fixed descriptors, a
-//! new process group, death of the child with the grader, a wall-clock
-//! deadline, capped capture of output, and killing the whole group when the
-//! child ends. It knows nothing of tests or verdicts; [`crate::runner`]
-//! interprets what it returns.
+//! This module owns the Unix mechanics seen from the grader: pipes moved to
+//! fixed descriptors, a scratch folder, an environment cleared down to an
+//! allow-list, the sandbox entered between fork and exec
+//! ([`crate::sandbox`]), a wall-clock deadline, capped capture of output,
+//! and the reaper's report. It knows nothing of tests or verdicts;
+//! [`crate::runner`] interprets what it returns.
 //!
-//! Invariant: when [`supervise`] returns, the child has been reaped, a
-//! SIGKILL has been sent to its process group *before* the reaping (while the
-//! group id could not yet have been reused), and no process of that group is
-//! left: on Linux the grader is a child subreaper, so the test's orphans
-//! become its children and are reaped here. A process that left the group on
-//! purpose (`setsid`) is out of this module's reach.
+//! Invariant: when [`supervise`] returns, the child has been reaped and no
+//! process it started is left: the reaper inside the sandbox kills them all
+//! (as pid 1 of the test's pid namespace, or as a child subreaper that every
+//! orphan, `setsid` daemons included, is given to), the test's cgroup is
+//! emptied where there is one, and should the reaper itself not finish
+//! within [`STOP_GRACE`] after the deadline, the child's process group is
+//! killed.
 //!
-//! Before that kill, when the child ended on its own, the processes of its
-//! group still running are listed ([`Observed::left_behind`]): a test must
-//! not leave work running behind it, and the runner fails one that does.
+//! When the test ended on its own, the processes the reaper still had
+//! after a grace are listed ([`Observed::left_behind`]): a test must not
+//! leave work running behind it, and the runner fails one that does.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -84,11 +86,10 @@ pub struct Observed {
     /// What arrived on the report channel, at most `report_cap` bytes.
     pub report: Vec<u8>,
     pub report_overflowed: bool,
-    /// Processes of the child's group still running (not merely exited and
-    /// unreaped) when the child itself ended on its own, after
-    /// [`LEFT_BEHIND_GRACE`]: work the test started and never waited for.
-    /// The grader killed them. Empty after a timeout or an interrupt, when
-    /// the group is killed mid-run anyway.
+    /// Processes the test started that were still running (not merely
+    /// exited) [`LEFT_BEHIND_GRACE`] after the test process ended on its own: work it
+    /// never waited for. The reaper killed them. Empty after a timeout or an
+    /// interrupt, when everything is killed mid-run anyway.
     pub left_behind: Vec<LeftBehind>,
     /// The kernel's out-of-memory killer acted in the child's cgroup.
     pub memory_limit_hit: bool,

@@ -33,7 +33,7 @@ pub(crate) const CONTROL_FD: RawFd = 6;
 
 /// How long R lets the test's other processes finish after the test process
 /// ended, before they count as left behind.
-const LEFT_BEHIND_GRACE_NS: i64 = 100_000_000;
+const LEFT_BEHIND_GRACE_NS: i64 = crate::process::LEFT_BEHIND_GRACE.as_nanos() as i64;
 
 /// Runs in C. Returns only in T (with `Ok`), which then execs the test
 /// program; C and R end with `_exit` inside.
