@@ -537,8 +537,16 @@ fn build_submission(build: &SubmissionBuild<'_>) -> Result<BuildOutcome, Error> 
         let readable = build_readable_paths(course_root, build.generated_dir);
         let before = snapshot(&target_dir);
         let alone = run_cargo_sandboxed(build, &target_dir, readable, writable.clone())?;
-        // The worker program's name starts with the package's.
-        let own_names = [build.package_name.to_owned()];
+        // The generated package's files (the worker program's name starts
+        // with the package's), and the submission's own library under the
+        // lab's library name, which cargo may write before a compile error
+        // (its dependency list) and so before any message names it.
+        let lib_name = request.lab.lib_name();
+        let own_names = [
+            build.package_name.to_owned(),
+            format!("{lib_name}-"),
+            format!("lib{lib_name}-"),
+        ];
         let tampered = unexplained_changes(
             &before,
             &snapshot(&target_dir),
@@ -1408,6 +1416,16 @@ mod tests {
         std::fs::write(&submission_lib, "new").unwrap();
         std::fs::write(dir.path().join("release/lab1-suite-submission-1"), "bin").unwrap();
         std::fs::write(dir.path().join("release/.cargo-lock"), "").unwrap();
+        assert!(unexplained_changes(&before, &snapshot(dir.path()), &compiled, &own).is_empty());
+
+        // Cargo wrote the submission's dependency list before a compile
+        // error, under the lab's library name.
+        std::fs::write(deps.join("lab1_threads-fedcba9876543210.d"), "deps").unwrap();
+        let own = [
+            "lab1-suite-submission-1".to_owned(),
+            "lab1_threads-".to_owned(),
+            "liblab1_threads-".to_owned(),
+        ];
         assert!(unexplained_changes(&before, &snapshot(dir.path()), &compiled, &own).is_empty());
 
         // A build script replaced the grader's compiled harness, same size,
