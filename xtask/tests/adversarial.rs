@@ -45,27 +45,12 @@ use serde_json::Value;
 
 #[path = "support/course.rs"]
 mod course;
+#[path = "support/layers.rs"]
+mod layers;
 use course::{course_root, xtask};
+use layers::LAYERS;
 
 static SERIAL: Mutex<()> = Mutex::new(());
-
-/// The sandbox layers every results file names, active or missing
-/// (`landlock-no-tcp` only where there are no namespaces).
-const LAYERS: [&str; 13] = [
-    "session",
-    "subreaper",
-    "death-signal",
-    "wall-timeout",
-    "rlimits",
-    "user-namespace",
-    "network-namespace",
-    "pid-namespace",
-    "process-limit",
-    "drop-user",
-    "landlock",
-    "seccomp",
-    "cgroup",
-];
 
 /// What each `GRADER_SANDBOX_DISABLE` name switches off.
 const SWITCHES: [(&str, &[&str]); 6] = [

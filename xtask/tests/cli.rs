@@ -20,7 +20,10 @@ use serde_json::Value;
 
 #[path = "support/course.rs"]
 mod course;
+#[path = "support/layers.rs"]
+mod layers;
 use course::{course_root, xtask};
+use layers::LAYERS;
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -172,21 +175,7 @@ mod usage {
             .iter()
             .map(|layer| layer["layer"].as_str().unwrap())
             .collect();
-        for layer in [
-            "session",
-            "subreaper",
-            "death-signal",
-            "wall-timeout",
-            "rlimits",
-            "user-namespace",
-            "network-namespace",
-            "pid-namespace",
-            "process-limit",
-            "drop-user",
-            "landlock",
-            "seccomp",
-            "cgroup",
-        ] {
+        for layer in LAYERS {
             assert!(
                 active.contains(&layer) != missing.contains(&layer),
                 "{layer} must be either active or missing: {report}"

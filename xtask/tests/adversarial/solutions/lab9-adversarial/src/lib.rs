@@ -29,20 +29,5 @@ macro_rules! well_behaved {
     };
 }
 
-well_behaved!(
-    endless_loop,
-    deadlock,
-    exit_zero_mid_test,
-    exit_zero_from_another_thread,
-    abort,
-    stack_overflow,
-    panic_in_drop_while_unwinding,
-    fake_pass_lines_and_json,
-    allocate_20_gib,
-    touch_memory_until_a_limit,
-    fork_bomb,
-    double_forked_daemon,
-    write_the_results_file,
-    read_hidden_files,
-    connect_to_the_listener,
-);
+include!("../../../labs/lab9-adversarial/src/behaviours.rs");
+with_every_behaviour!(well_behaved);
