@@ -14,6 +14,8 @@
 //! linked into every Rust program anyway), so the build needs nothing a lab
 //! might not allow.
 
+mod search;
+
 use std::ffi::CStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -265,20 +267,7 @@ fn ancestors_worth_trying() -> Vec<PathBuf> {
             starts.push(PathBuf::from(value));
         }
     }
-    let mut roots: Vec<PathBuf> = Vec::new();
-    for start in starts {
-        for ancestor in start.ancestors() {
-            for root in [
-                ancestor.to_path_buf(),
-                ancestor.join("xtask/tests/adversarial"),
-            ] {
-                if !roots.contains(&root) {
-                    roots.push(root);
-                }
-            }
-        }
-    }
-    roots
+    search::course_roots_around(&starts)
 }
 
 /// Files a cheater wants: the hidden suite and the reference, by every
